@@ -1,0 +1,1 @@
+"""Ingestion: notes and linked papers -> chunks -> the hybrid index."""

@@ -1,0 +1,128 @@
+"""Token-aware packing of text units (lines, code blocks, sentences) into chunks with overlap.
+
+Our own packer rather than llama-index's SentenceSplitter: we need each chunk's line range (notes) and we split at
+bullet / line boundaries first, sentences second; the SentenceSplitter tracks neither lines nor bullets.
+Sizes are measured with the embedding model's own tokenizer, because MiniLM silently truncates past 256 word pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+TokenCounter = Callable[[str], int]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(\[A-Z0-9*])")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass
+class Unit:
+    """An indivisible piece of text (unless it alone exceeds the budget) with its 1-based line range."""
+
+    text: str
+    first: int
+    last: int
+
+
+@dataclass
+class Piece:
+    """A packed chunk of text with its line range."""
+
+    text: str
+    first: int
+    last: int
+
+
+def line_units(lines: list[str], first_line: int) -> list[Unit]:
+    """One unit per non-blank line; a fenced code block is one unit."""
+    units: list[Unit] = []
+    fence: list[str] = []
+    fence_start = 0
+    for i, line in enumerate(lines):
+        n = first_line + i
+        if fence:
+            fence.append(line)
+            if _FENCE.match(line):
+                units.append(Unit("\n".join(fence), fence_start, n))
+                fence = []
+            continue
+        if _FENCE.match(line):
+            fence, fence_start = [line], n
+        elif line.strip():
+            units.append(Unit(line.rstrip(), n, n))
+    if fence:  # unclosed fence: keep what there is
+        units.append(Unit("\n".join(fence), fence_start, first_line + len(lines) - 1))
+    return units
+
+
+def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
+    """Split text over budget at the coarsest boundary that exists: lines, then sentences, then words,
+    then characters; parts are greedily re-merged up to the budget."""
+    if count(text) <= budget:
+        return [text]
+    for sep, parts in (
+        ("\n", text.split("\n")),
+        (" ", _SENTENCE_END.split(text)),
+        (" ", text.split(" ")),
+    ):
+        parts = [p for p in parts if p.strip()]
+        if len(parts) > 1:
+            break
+    else:
+        half = len(text) // 2
+        sep, parts = "", [text[:half], text[half:]]
+    out: list[str] = []
+    buf = ""
+    for part in parts:
+        for sub in split_text(part, budget, count):
+            candidate = f"{buf}{sep}{sub}" if buf else sub
+            if buf and count(candidate) > budget:
+                out.append(buf)
+                buf = sub
+            else:
+                buf = candidate
+    if buf:
+        out.append(buf)
+    return out
+
+
+def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep: str = "\n") -> list[Piece]:
+    """Greedily pack units into pieces of at most ``budget`` tokens; each new piece repeats trailing units of the
+    previous one worth up to ``overlap`` tokens so a fact cut at a boundary is still whole in one piece."""
+    sized: list[tuple[Unit, int]] = []
+    for u in units:
+        n = count(u.text)
+        if n > budget:
+            sized.extend((Unit(t, u.first, u.last), count(t)) for t in split_text(u.text, budget, count))
+        else:
+            sized.append((u, n))
+    pieces: list[Piece] = []
+    cur: list[tuple[Unit, int]] = []
+    cur_tokens = 0
+    for unit, n in sized:
+        if cur and cur_tokens + n > budget:
+            pieces.append(_piece(cur, sep))
+            carry: list[tuple[Unit, int]] = []
+            carried = 0
+            for prev in reversed(cur):
+                if carried + prev[1] > overlap or carried + prev[1] + n > budget:
+                    break
+                carry.insert(0, prev)
+                carried += prev[1]
+            cur, cur_tokens = carry, carried
+        cur.append((unit, n))
+        cur_tokens += n
+    if cur:
+        pieces.append(_piece(cur, sep))
+    return pieces
+
+
+def _piece(units: list[tuple[Unit, int]], sep: str) -> Piece:
+    return Piece(sep.join(u.text for u, _ in units), units[0][0].first, max(u.last for u, _ in units))
+
+
+def sentence_units(text: str, page: int) -> list[Unit]:
+    """Sentences of a page of prose (papers); line numbers carry the page number."""
+    return [Unit(s.strip(), page, page) for s in _SENTENCE_END.split(text) if s.strip()]

@@ -1,0 +1,175 @@
+"""run(settings, paths) -> IngestReport: notes (and the papers they link) into the hybrid index, incrementally.
+
+Each source's content hash (bytes + chunking config) is kept in the index manifest: unchanged sources are skipped,
+changed ones have their chunks replaced, vanished ones are deleted from both indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunk_notes import chunk_note
+from ingest.links import links_for_chunks
+from ingest.notes import Note, NoteError, read_note
+from rag_service.index.store import HybridIndex
+from rag_service.settings import Settings
+from rag_service.types import Chunk, IngestReport, SourceReport
+
+NOTE_SUFFIXES = (".md", ".markdown")
+# Bump when chunking logic changes so every source is re-chunked once.
+CHUNKER_VERSION = "1"
+
+
+class NothingIngestedError(RuntimeError):
+    """No file of the run could be ingested."""
+
+
+@dataclass
+class Progress:
+    """Progress callbacks: ``start(label, total)`` then ``advance(n)``; the CLI plugs rich in, library use is silent."""
+
+    start: Callable[[str, int], None] = lambda label, total: None
+    advance: Callable[[int], None] = lambda n: None
+
+
+def find_notes(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """(file, root) for every markdown file under the given paths; root is what rel paths are taken against."""
+    found: list[tuple[Path, Path]] = []
+    for p in paths:
+        p = p.resolve()
+        if p.is_dir():
+            found += [(f, p) for f in sorted(p.rglob("*")) if f.suffix.lower() in NOTE_SUFFIXES and f.is_file()]
+        elif p.is_file():
+            found.append((p, p.parent))
+        else:
+            raise FileNotFoundError(f"{p}: no such file or folder")
+    return found
+
+
+def config_signature(settings: Settings) -> str:
+    c = settings.chunking
+    return f"{CHUNKER_VERSION}:{settings.embedding.model}:{c.max_tokens}:{c.overlap_tokens}"
+
+
+def content_hash(data: bytes, signature: str) -> str:
+    return hashlib.sha256(signature.encode() + b"\x00" + data).hexdigest()
+
+
+def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> np.ndarray:
+    """Embed chunk texts in model-sized batches, advancing the progress bar per batch."""
+    out = []
+    bs = index.embedder.batch_size
+    for start in range(0, len(chunks), bs):
+        part = chunks[start : start + bs]
+        out.append(index.embedder.encode([c.index_text for c in part]))
+        progress.advance(len(part))
+    return np.concatenate(out) if out else np.zeros((0, index.embedder.dim), dtype=np.float32)
+
+
+@contextmanager
+def _timer(report: IngestReport) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds = round(time.perf_counter() - t0, 3)
+
+
+def ingest_notes(
+    settings: Settings, paths: list[Path], index: HybridIndex, report: IngestReport, progress: Progress
+) -> list[tuple[Note, list[Chunk]]]:
+    """Read, chunk and index the notes; returns the notes that were (re)chunked this run with their chunks."""
+    files = find_notes(paths)
+    roots = {str(root) for _, root in files} | {str(p.resolve()) for p in paths if p.is_dir()}
+    sig = config_signature(settings)
+    known = index.source_hashes("note")
+    todo: list[tuple[str, str, Note]] = []
+    seen: set[str] = set()
+    progress.start("reading notes", len(files))
+    for path, root in files:
+        progress.advance(1)
+        report.files_read += 1
+        rel = path.relative_to(root).as_posix()
+        seen.add(rel)
+        h = content_hash(path.read_bytes(), sig)
+        if known.get(rel) == h:
+            report.files_skipped += 1
+            report.chunks_unchanged += len(index.chunk_ids(rel))
+            report.sources.append(SourceReport(key=rel, status="unchanged", chunks=len(index.chunk_ids(rel))))
+            continue
+        try:
+            note = read_note(path, root)
+        except NoteError as e:
+            report.files_failed += 1
+            report.sources.append(SourceReport(key=rel, status="failed", reason=str(e)))
+            continue
+        todo.append((rel, h, note))
+
+    chunked = []
+    for rel, _, note in todo:
+        chunks = chunk_note(note, settings.chunking.max_tokens, settings.chunking.overlap_tokens,
+                            index.embedder.count_tokens)
+        chunked.append((note, chunks))
+    progress.start("embedding note chunks", sum(len(c) for _, c in chunked))
+    for (rel, h, note), (_, chunks) in zip(todo, chunked, strict=True):
+        vecs = embed_in_batches(index, chunks, progress)
+        added, removed, unchanged = index.replace_source(
+            rel, "note", h, chunks, vecs, meta={"root": str(note.path.parent), "title": note.title},
+            links=links_for_chunks(chunks),
+        )
+        report.chunks_added += added
+        report.chunks_removed += removed
+        report.chunks_unchanged += unchanged
+        report.sources.append(
+            SourceReport(key=rel, status="changed" if rel in known else "added", chunks=len(chunks))
+        )
+
+    # Notes under the ingested roots that no longer exist are removed from both indexes.
+    for key in set(known) - seen:
+        meta = index.source_meta(key) or {}
+        root = str(meta.get("root", ""))
+        if any(root == r or root.startswith(r.rstrip("/") + "/") for r in roots):
+            report.chunks_removed += index.remove_source(key)
+            report.sources.append(SourceReport(key=key, status="removed"))
+    return chunked
+
+
+def run(
+    settings: Settings,
+    paths: list[Path],
+    *,
+    index: HybridIndex,
+    rebuild: bool = False,
+    papers_dir: Path | None = None,
+    fetch: bool | None = None,
+    with_papers: bool = True,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest notes under ``paths`` (and the papers they link) into ``index``. Raises NothingIngestedError when
+    no file could be ingested, or any failure with ``strict``."""
+    progress = progress or Progress()
+    report = IngestReport()
+    with _timer(report):
+        if rebuild:
+            index.clear()
+        report.repaired = index.repair()
+        ingest_notes(settings, paths, index, report, progress)
+        if with_papers:
+            from ingest.papers_pipeline import ingest_papers
+
+            ingest_papers(settings, index, report, progress, papers_dir=papers_dir,
+                          fetch=settings.fetch_papers if fetch is None else fetch)
+    ok = report.files_read - report.files_failed
+    if report.files_read and ok == 0:
+        raise NothingIngestedError("no file could be ingested: " + "; ".join(s.reason or s.key for s in report.failures))
+    if strict and report.failures:
+        raise NothingIngestedError("--strict: " + "; ".join(s.reason or s.key for s in report.failures))
+    return report

@@ -1,0 +1,35 @@
+"""Chroma client factory: embedded PersistentClient by default, HttpClient when a host is set.
+
+We talk to chromadb directly instead of through llama-index's ChromaVectorStore: the store writes a serialized
+llama-index node into every record's metadata (coupling our on-disk format to its node schema), and we need exact
+id listing for the crash-repair check and filtered queries on our own metadata keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rag_service.offline import ensure_offline_env
+from rag_service.settings import Settings
+
+
+def make_client(settings: Settings) -> Any:
+    """A chromadb client with telemetry off."""
+    ensure_offline_env()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    path = settings.index_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def get_collection(client: Any, name: str) -> Any:
+    """The collection in cosine space with NO embedding function: Chroma's default one downloads an ONNX model,
+    so we always pass our own embeddings."""
+    return client.get_or_create_collection(
+        name=name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )

@@ -1,0 +1,238 @@
+"""HybridIndex: Chroma (dense) and BM25 (lexical) over the same chunk ids, with a SQLite chunk store as the truth.
+
+SQLite holds the manifest (each source's content hash), every chunk's text, metadata and BM25 tokens; Chroma holds
+the vectors. Writes go: Chroma upsert of the new ids -> one SQLite transaction -> Chroma delete of the stale ids.
+A process killed anywhere in between leaves Chroma with extra or missing ids that ``repair()`` (run at the start
+of every ingest and at load) removes or re-embeds, so both sides always end with exactly the SQLite ids.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag_service.index.bm25 import BM25Index, Tokenizer
+from rag_service.index.chroma import get_collection, make_client
+from rag_service.index.embedder import Embedder
+from rag_service.settings import Settings
+from rag_service.types import Chunk, Source
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, type TEXT NOT NULL, hash TEXT, meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, source_key TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL,
+    source TEXT NOT NULL, tokens TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_source ON chunks(source_key);
+CREATE TABLE IF NOT EXISTS links (
+    source_key TEXT NOT NULL, chunk_id TEXT NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL, target TEXT,
+    anchor_text TEXT, heading TEXT);
+CREATE INDEX IF NOT EXISTS links_by_source ON links(source_key);
+CREATE INDEX IF NOT EXISTS links_by_target ON links(target);
+"""
+
+Filters = dict[str, str]
+
+
+class HybridIndex:
+    """Add / replace / remove sources in both indexes in step; search either side."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, client: Any | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        self.db_path: Path = settings.index_dir / "chunks.sqlite"
+        self.db = sqlite3.connect(self.db_path, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_SCHEMA)
+        self.client = client if client is not None else make_client(settings)
+        self.collection = get_collection(self.client, settings.collection)
+        self.tokenizer = Tokenizer()
+        self._bm25: BM25Index | None = None
+        self._batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
+
+    # ---- manifest -------------------------------------------------------------------------------------------
+    def source_hashes(self, type_: str | None = None) -> dict[str, str | None]:
+        """Content hash of every indexed source (optionally of one type)."""
+        q = "SELECT key, hash FROM sources" + (" WHERE type = ?" if type_ else "")
+        return dict(self.db.execute(q, (type_,) if type_ else ()).fetchall())
+
+    def source_meta(self, key: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT meta FROM sources WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source with its type, metadata and chunk count."""
+        rows = self.db.execute(
+            "SELECT s.key, s.type, s.meta, COUNT(c.id) FROM sources s LEFT JOIN chunks c ON c.source_key = s.key "
+            "GROUP BY s.key ORDER BY s.key"
+        ).fetchall()
+        return [{"key": k, "type": t, "meta": json.loads(m), "chunks": n} for k, t, m, n in rows]
+
+    def chunk_ids(self, source_key: str | None = None) -> set[str]:
+        if source_key is None:
+            return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+        return {r[0] for r in self.db.execute("SELECT id FROM chunks WHERE source_key = ?", (source_key,))}
+
+    def chroma_ids(self) -> set[str]:
+        return set(self.collection.get(include=[])["ids"])
+
+    # ---- writes ---------------------------------------------------------------------------------------------
+    def replace_source(
+        self,
+        key: str,
+        type_: str,
+        content_hash: str,
+        chunks: Sequence[Chunk],
+        embeddings: np.ndarray,
+        meta: dict[str, Any] | None = None,
+        links: Iterable[tuple[str, str, str, str | None, str | None, str | None]] = (),
+    ) -> tuple[int, int, int]:
+        """Make ``key`` hold exactly ``chunks`` in both indexes. Returns (added, removed, unchanged) counts."""
+        old = self.chunk_ids(key)
+        new_ids = [c.id for c in chunks]
+        fresh = [i for i, c in enumerate(chunks) if c.id not in old]
+        self._chroma_upsert([chunks[i] for i in fresh], embeddings[fresh] if fresh else embeddings[:0])
+        with self.db:
+            self.db.execute("DELETE FROM chunks WHERE source_key = ?", (key,))
+            self.db.execute("DELETE FROM links WHERE source_key = ?", (key,))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (c.id, key, c.position, c.text, c.source.model_dump_json(exclude_none=True),
+                     " ".join(self.tokenizer(c.index_text)))
+                    for c in chunks
+                ],
+            )
+            self.db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, *ln) for ln in links])
+            self.db.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (key, type_, content_hash, json.dumps(meta or {}))
+            )
+        stale = sorted(old - set(new_ids))
+        self._chroma_delete(stale)
+        self._bm25 = None
+        return len(fresh), len(stale), len(new_ids) - len(fresh)
+
+    def remove_source(self, key: str) -> int:
+        """Delete a source's chunks and links from both indexes; returns how many chunks went."""
+        old = sorted(self.chunk_ids(key))
+        with self.db:
+            self.db.execute("DELETE FROM chunks WHERE source_key = ?", (key,))
+            self.db.execute("DELETE FROM links WHERE source_key = ?", (key,))
+            self.db.execute("DELETE FROM sources WHERE key = ?", (key,))
+        self._chroma_delete(old)
+        self._bm25 = None
+        return len(old)
+
+    def repair(self) -> int:
+        """Bring Chroma to exactly the SQLite ids: drop extras, re-embed missing. Returns ids fixed."""
+        truth, dense = self.chunk_ids(), self.chroma_ids()
+        extra, missing = sorted(dense - truth), sorted(truth - dense)
+        self._chroma_delete(extra)
+        if missing:
+            chunks = self.get_chunks(missing)
+            ordered = [chunks[i] for i in missing]
+            self._chroma_upsert(ordered, self.embedder.encode([c.index_text for c in ordered]))
+        return len(extra) + len(missing)
+
+    def clear(self) -> None:
+        """Drop everything (``ingest --rebuild``)."""
+        with self.db:
+            for table in ("chunks", "links", "sources"):
+                self.db.execute(f"DELETE FROM {table}")
+        self.client.delete_collection(self.settings.collection)
+        self.collection = get_collection(self.client, self.settings.collection)
+        self._bm25 = None
+
+    def _chroma_upsert(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=embeddings[start : start + self._batch],
+                metadatas=[_chroma_meta(c) for c in part],
+            )
+
+    def _chroma_delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), self._batch):
+            self.collection.delete(ids=list(ids[start : start + self._batch]))
+
+    # ---- reads ----------------------------------------------------------------------------------------------
+    def get_chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """Chunks by id (missing ids are absent from the result)."""
+        ids = list(ids)
+        out: dict[str, Chunk] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for cid, key, pos, text, source in self.db.execute(
+                f"SELECT id, source_key, position, text, source FROM chunks WHERE id IN ({marks})", part
+            ):
+                out[cid] = Chunk(id=cid, source_key=key, position=pos, text=text, source=Source.model_validate_json(source))
+        return out
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    @property
+    def bm25(self) -> BM25Index:
+        """The BM25 index, rebuilt from the stored tokens (no re-tokenizing) after any write."""
+        if self._bm25 is None:
+            rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source_key, position").fetchall()
+            self._bm25 = BM25Index([r[0] for r in rows], [r[1].split() for r in rows], self.tokenizer)
+        return self._bm25
+
+    def filtered_ids(self, filters: Filters | None) -> set[str] | None:
+        """Chunk ids matching metadata filters (type, file, paper_id), or None when there are no filters."""
+        if not filters:
+            return None
+        clauses, args = [], []
+        for field, value in filters.items():
+            if field not in ("type", "file", "paper_id"):
+                raise ValueError(f"filters.{field}: unknown filter (use type, file or paper_id)")
+            clauses.append(f"json_extract(source, '$.{field}') = ?")
+            args.append(value)
+        return {r[0] for r in self.db.execute(f"SELECT id FROM chunks WHERE {' AND '.join(clauses)}", args)}
+
+    def search_lexical(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """BM25 top-k (chunk id, score)."""
+        return self.bm25.search(query, k, self.filtered_ids(filters))
+
+    def search_dense(
+        self, query_vec: np.ndarray, k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Chroma top-k (chunk id, cosine similarity)."""
+        n = self.collection.count()
+        if n == 0:
+            return []
+        where = {f: v for f, v in (filters or {}).items() if v is not None}
+        kwargs: dict[str, Any] = {}
+        if len(where) == 1:
+            kwargs["where"] = where
+        elif where:
+            kwargs["where"] = {"$and": [{f: v} for f, v in where.items()]}
+        res = self.collection.query(
+            query_embeddings=[query_vec.tolist()], n_results=min(k, n), include=["distances"], **kwargs
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _chroma_meta(chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {"source_key": chunk.source_key, "type": chunk.source.type, "position": chunk.position}
+    if chunk.source.file:
+        meta["file"] = chunk.source.file
+    if chunk.source.paper_id:
+        meta["paper_id"] = chunk.source.paper_id
+    return meta
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None) -> HybridIndex:
+    """Load the embedder (unless given) and open the index described by ``settings``."""
+    return HybridIndex(settings, embedder or Embedder(settings.embedding))

