@@ -95,7 +95,7 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
     for u in units:
         n = count(u.text)
         if n > budget:
-            sized.extend((Unit(t, u.first, u.last), count(t)) for t in split_text(u.text, budget, count))
+            sized.extend((part, count(part.text)) for part in _located_parts(u, split_text(u.text, budget, count)))
         else:
             sized.append((u, n))
     pieces: list[Piece] = []
@@ -117,6 +117,19 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
     if cur:
         pieces.append(_piece(cur, sep))
     return pieces
+
+
+def _located_parts(unit: Unit, parts: list[str]) -> list[Unit]:
+    """Give each split part of a multi-line unit its own line range (parts are in order in the unit's text)."""
+    out, pos = [], 0
+    for part in parts:
+        probe = part.split("\n", 1)[0].split(" ", 1)[0]
+        at = unit.text.find(probe, pos) if probe else pos
+        at = pos if at < 0 else at
+        first = unit.first + unit.text.count("\n", 0, at)
+        out.append(Unit(part, first, min(unit.last, first + part.count("\n"))))
+        pos = at + max(1, len(probe))
+    return out
 
 
 def _piece(units: list[tuple[Unit, int]], sep: str) -> Piece:

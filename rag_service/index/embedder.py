@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,22 +38,24 @@ class Embedder:
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         ensure_offline_env()
-        from pathlib import Path
-
-        from sentence_transformers import SentenceTransformer
-
-        path = resolve_model_path(settings.model)
-        if not Path(path).is_dir():
+        self.path = resolve_model_path(settings.model)
+        if not Path(self.path).is_dir():
             raise ModelNotFoundError(
-                f"embedding.model: {path!r} is not a local directory (hub ids cannot be downloaded offline)"
+                f"embedding.model: {self.path!r} is not a local directory (hub ids cannot be downloaded offline)"
             )
         self.name = settings.model
         self.batch_size = settings.batch_size
+        self.device = settings.device
+
+    @cached_property
+    def model(self) -> SentenceTransformer:
+        """Loaded on first use, so a no-op re-ingest never pays for it."""
+        from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # "sequence longer than max" is expected: we count tokens to avoid it
         hf_logging.disable_progress_bar()
-        self.model: SentenceTransformer = SentenceTransformer(path, device=settings.device)
+        return SentenceTransformer(self.path, device=self.device)
 
     @cached_property
     def max_seq_length(self) -> int:

@@ -1,0 +1,32 @@
+"""Ingest and search through HttpClient against a real `chroma run` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ingest.pipeline import run
+from rag_service.index.embedder import Embedder
+from rag_service.index.store import HybridIndex
+from rag_service.retrieval.simple import simple_search
+from tests.conftest import NOTES, make_settings
+from tests.helpers import chroma_server
+
+
+def test_ingest_and_search_via_chroma_server(tmp_path: Path, embedder: Embedder) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(NOTES / "contents.md", notes)
+    with chroma_server(tmp_path / "chroma-server") as port:
+        settings = make_settings(tmp_path / "data", chroma_host="127.0.0.1", chroma_port=port)
+        index = HybridIndex(settings, embedder)
+        assert type(index.client).__name__ != "PersistentClient"
+        assert not (settings.index_dir / "chroma").exists(), "server mode must not write an embedded Chroma"
+        report = run(settings, [notes], index=index, with_papers=False)
+        assert report.chunks_added > 10
+        assert index.chroma_ids() == index.chunk_ids()
+        hits = simple_search(index, "DPO with HuggingFace Trainer learning rate", k=3)
+        assert hits[0].chunk.source.heading_path == ["Groq", "DPO training"]
+        again = run(settings, [notes], index=index, with_papers=False)
+        assert again.chunks_added == 0 and again.files_skipped == 1
+        index.close()

@@ -1,0 +1,58 @@
+"""kill -9 during an ingest, then rerun: both indexes end consistent and complete."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from ingest.pipeline import run
+from rag_service.index.embedder import Embedder
+from rag_service.index.store import HybridIndex
+from tests.conftest import PAPERS, make_settings
+from tests.helpers import CLI, clean_env
+
+
+def _paper_sources(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return int(con.execute("SELECT COUNT(*) FROM sources WHERE type = 'paper'").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_kill_9_mid_ingest_then_rerun_repairs(
+    tmp_path: Path, notes_copy: Path, embedder: Embedder, full_index: HybridIndex
+) -> None:
+    data = tmp_path / "data"
+    proc = subprocess.Popen(
+        [*CLI, "ingest", str(notes_copy), "--data-dir", str(data), "--papers-dir", str(PAPERS), "--no-fetch"],
+        env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    db = data / "index" / "chunks.sqlite"
+    deadline = time.time() + 300
+    try:
+        # kill once the notes and at least two papers are committed: mid-way through the papers
+        while _paper_sources(db) < 2:
+            assert proc.poll() is None, "ingest finished before it could be killed"
+            assert time.time() < deadline, "ingest made no progress"
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    settings = make_settings(data)
+    index = HybridIndex(settings, embedder)
+    partial = index.chunk_ids()
+    assert 0 < len(partial) < len(full_index.chunk_ids())
+    report = run(settings, [notes_copy], index=index, papers_dir=PAPERS, fetch=False)
+    assert report.files_skipped == 5, "notes committed before the kill are not redone"
+    ids = index.chunk_ids()
+    assert ids == index.chroma_ids() == set(index.bm25.ids)
+    assert ids == full_index.chunk_ids(), "after the rerun the index equals one built without a crash"
+    index.close()
