@@ -31,7 +31,12 @@ def chunk_note(note: Note, max_tokens: int, overlap: int, count: TokenCounter) -
             src = source.model_copy(update={"lines": (piece.first, piece.last)})
             pos = len(chunks)
             chunks.append(
-                Chunk(id=chunk_id(note.rel_path, pos, piece.text), source_key=note.rel_path, position=pos,
-                      text=piece.text, source=src)
+                Chunk(
+                    id=chunk_id(note.rel_path, pos, piece.text),
+                    source_key=note.rel_path,
+                    position=pos,
+                    text=piece.text,
+                    source=src,
+                )
             )
     return chunks

@@ -16,18 +16,42 @@ def paper_page_url(paper_id: str, link_url: str | None, page: int) -> str:
 
 
 def chunk_paper(
-    paper_id: str, doc: PdfDoc, title: str, link_url: str | None, max_tokens: int, overlap: int, count: TokenCounter
+    paper_id: str,
+    doc: PdfDoc,
+    title: str,
+    link_url: str | None,
+    max_tokens: int,
+    overlap: int,
+    count: TokenCounter,
 ) -> list[Chunk]:
     """Chunks per page; each records paper id, title, page and the page's URL."""
     key = f"paper:{paper_id}"
-    probe = Chunk(id="", source_key=key, position=0, text="", source=Source(type="paper", title=title, paper_id=paper_id))
+    probe = Chunk(
+        id="",
+        source_key=key,
+        position=0,
+        text="",
+        source=Source(type="paper", title=title, paper_id=paper_id),
+    )
     budget = max_tokens - SPECIAL_TOKENS - count(probe.index_text)
     chunks: list[Chunk] = []
     for page_no, text in enumerate(doc.pages, start=1):
-        source = Source(type="paper", title=title, paper_id=paper_id, page=page_no,
-                        url=paper_page_url(paper_id, link_url, page_no))
+        source = Source(
+            type="paper",
+            title=title,
+            paper_id=paper_id,
+            page=page_no,
+            url=paper_page_url(paper_id, link_url, page_no),
+        )
         for piece in pack(sentence_units(text, page_no), budget, overlap, count, sep=" "):
             pos = len(chunks)
-            chunks.append(Chunk(id=chunk_id(key, pos, piece.text), source_key=key, position=pos, text=piece.text,
-                                source=source))
+            chunks.append(
+                Chunk(
+                    id=chunk_id(key, pos, piece.text),
+                    source_key=key,
+                    position=pos,
+                    text=piece.text,
+                    source=source,
+                )
+            )
     return chunks

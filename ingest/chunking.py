@@ -62,17 +62,17 @@ def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
     then characters; parts are greedily re-merged up to the budget."""
     if count(text) <= budget:
         return [text]
-    for sep, parts in (
+    half = len(text) // 2
+    sep, parts = "", [text[:half], text[half:]]  # last resort: cut by characters
+    for joiner, candidates in (
         ("\n", text.split("\n")),
         (" ", _SENTENCE_END.split(text)),
         (" ", text.split(" ")),
     ):
-        parts = [p for p in parts if p.strip()]
-        if len(parts) > 1:
+        kept = [p for p in candidates if p.strip()]
+        if len(kept) > 1:
+            sep, parts = joiner, kept
             break
-    else:
-        half = len(text) // 2
-        sep, parts = "", [text[:half], text[half:]]
     out: list[str] = []
     buf = ""
     for part in parts:

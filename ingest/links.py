@@ -15,7 +15,8 @@ _REF_USE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\[\]]+)\]:\s*<?(https?://\S+?)>?(?:\s+[\"'(].*)?$", re.M)
 _BARE = re.compile(r"https?://[^\s<>\"'\])]+")
 _ARXIV = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))(v\d+)?(?:\.pdf)?", re.I
+    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))(v\d+)?(?:\.pdf)?",
+    re.I,
 )
 _TRAILING = ".,;:!?*_'\""
 
@@ -81,7 +82,9 @@ def extract_links(text: str, refs: dict[str, str] | None = None) -> list[Link]:
     return [link for _, link in sorted(found, key=lambda x: x[0])]
 
 
-def links_for_chunks(chunks: Iterable[Chunk]) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
+def links_for_chunks(
+    chunks: Iterable[Chunk],
+) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
     """Rows (chunk_id, url, kind, target, anchor_text, heading) for the links table, de-duplicated per chunk."""
     chunks = list(chunks)
     refs = {k.lower(): v for c in chunks for k, v in _REF_DEF.findall(c.text)}

@@ -122,7 +122,12 @@ def split_sections(lines: list[str], first_line: int, title: str) -> list[Sectio
         if count:
             anchor = f"{anchor}-{count}"
         sections.append(
-            Section(heading_path=[t for _, t in stack], anchor=anchor, start_line=first_line + offset, lines=[line])
+            Section(
+                heading_path=[t for _, t in stack],
+                anchor=anchor,
+                start_line=first_line + offset,
+                lines=[line],
+            )
         )
     return [s for s in sections if any(ln.strip() for ln in s.lines)]
 

@@ -146,7 +146,6 @@ def resolve_papers(
         timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         headers = {"User-Agent": settings.user_agent, "Accept": "application/pdf"}
         with httpx.Client(timeout=timeout, headers=headers, follow_redirects=True) as client:
-
             offline = threading.Event()  # once a host name fails to resolve, don't try the other papers
 
             def one(pid: str) -> Resolved:

@@ -66,17 +66,37 @@ def ingest_papers(
             continue
         link_url, anchor = links.get(res.paper_id, (wanted[res.paper_id], None))
         title = doc.title or anchor or res.paper_id
-        chunks = chunk_paper(res.paper_id, doc, title, link_url, settings.chunking.max_tokens,
-                             settings.chunking.overlap_tokens, index.embedder.count_tokens)
+        chunks = chunk_paper(
+            res.paper_id,
+            doc,
+            title,
+            link_url,
+            settings.chunking.max_tokens,
+            settings.chunking.overlap_tokens,
+            index.embedder.count_tokens,
+        )
         parsed.append((res, key, h, chunks, len(doc.pages), title))
 
-    progress.start("embedding paper chunks", sum(len(p[3]) for p in parsed))
+    all_chunks = [c for p in parsed for c in p[3]]
+    progress.start("embedding paper chunks", len(all_chunks))
+    all_vecs = embed_in_batches(index, all_chunks, progress)
+    offset = 0
     for res, key, h, chunks, pages, title in parsed:
-        vecs = embed_in_batches(index, chunks, progress)
+        vecs = all_vecs[offset : offset + len(chunks)]
+        offset += len(chunks)
         added, removed, unchanged = index.replace_source(
-            key, "paper", h, chunks, vecs,
-            meta={"paper_id": res.paper_id, "title": title, "pages": pages, "origin": res.status,
-                  "sha256": hashlib.sha256(res.path.read_bytes()).hexdigest() if res.path else None},
+            key,
+            "paper",
+            h,
+            chunks,
+            vecs,
+            meta={
+                "paper_id": res.paper_id,
+                "title": title,
+                "pages": pages,
+                "origin": res.status,
+                "sha256": hashlib.sha256(res.path.read_bytes()).hexdigest() if res.path else None,
+            },
         )
         report.chunks_added += added
         report.chunks_removed += removed

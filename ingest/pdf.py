@@ -81,7 +81,12 @@ def _title_from_fonts(page: pypdf.PageObject, plain: str) -> str | None:
     words = title.split()
     ascii_ratio = sum(c.isascii() for c in title) / max(1, len(title))
     # Small-caps titles come out as fragments ("O L N N"): accept only real words found in the page text.
-    if len(words) >= 2 and ascii_ratio > 0.95 and sum(len(w) for w in words) / len(words) >= 3 and title in " ".join(plain.split()):
+    if (
+        len(words) >= 2
+        and ascii_ratio > 0.95
+        and sum(len(w) for w in words) / len(words) >= 3
+        and title in " ".join(plain.split())
+    ):
         return title
     return None
 
@@ -114,7 +119,7 @@ def read_pdf(path: Path) -> PdfDoc:
     # NFKC turns ligatures (ﬃ) and math letters into plain text that BM25 and the embedder understand.
     pages = [unicodedata.normalize("NFKC", clean_page(lines, running)) for lines in raw_lines]
 
-    meta_title = str((reader.metadata or {}).get("/Title") or "").strip()
+    meta_title = str(reader.metadata.get("/Title") or "").strip() if reader.metadata else ""
     title: str | None = meta_title
     if not meta_title or len(meta_title) < 6 or re.search(r"https?:|^untitled|\.(dvi|pdf|tex)$", meta_title, re.I):
         title = _title_from_fonts(reader.pages[0], raw[0]) or _title_from_text(raw_lines[0])

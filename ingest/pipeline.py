@@ -63,14 +63,17 @@ def content_hash(data: bytes, signature: str) -> str:
 
 
 def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> np.ndarray:
-    """Embed chunk texts in model-sized batches, advancing the progress bar per batch."""
-    out = []
-    bs = index.embedder.batch_size
-    for start in range(0, len(chunks), bs):
-        part = chunks[start : start + bs]
-        out.append(index.embedder.encode([c.index_text for c in part]))
+    """Embed all chunk texts in one length-sorted pass (as ``model.encode`` does internally, so batches pad little),
+    in slices of a few model batches so the progress bar moves; rows come back in input order."""
+    texts = [c.index_text for c in chunks]
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    out = np.zeros((len(texts), index.embedder.dim), dtype=np.float32)
+    step = index.embedder.batch_size * 4
+    for start in range(0, len(order), step):
+        part = order[start : start + step]
+        out[part] = index.embedder.encode([texts[i] for i in part])
         progress.advance(len(part))
-    return np.concatenate(out) if out else np.zeros((0, index.embedder.dim), dtype=np.float32)
+    return out
 
 
 @contextmanager
@@ -112,30 +115,36 @@ def ingest_notes(
             continue
         todo.append((rel, h, note))
 
-    chunked = []
-    for rel, _, note in todo:
-        chunks = chunk_note(note, settings.chunking.max_tokens, settings.chunking.overlap_tokens,
-                            index.embedder.count_tokens)
-        chunked.append((note, chunks))
-    progress.start("embedding note chunks", sum(len(c) for _, c in chunked))
+    c = settings.chunking
+    chunked = [
+        (note, chunk_note(note, c.max_tokens, c.overlap_tokens, index.embedder.count_tokens)) for *_, note in todo
+    ]
+    all_chunks = [c for _, chunks in chunked for c in chunks]
+    progress.start("embedding note chunks", len(all_chunks))
+    all_vecs = embed_in_batches(index, all_chunks, progress)
+    offset = 0
     for (rel, h, note), (_, chunks) in zip(todo, chunked, strict=True):
-        vecs = embed_in_batches(index, chunks, progress)
+        vecs = all_vecs[offset : offset + len(chunks)]
+        offset += len(chunks)
         added, removed, unchanged = index.replace_source(
-            rel, "note", h, chunks, vecs, meta={"root": str(note.path.parent), "title": note.title},
+            rel,
+            "note",
+            h,
+            chunks,
+            vecs,
+            meta={"root": str(note.path.parent), "title": note.title},
             links=links_for_chunks(chunks),
         )
         report.chunks_added += added
         report.chunks_removed += removed
         report.chunks_unchanged += unchanged
-        report.sources.append(
-            SourceReport(key=rel, status="changed" if rel in known else "added", chunks=len(chunks))
-        )
+        report.sources.append(SourceReport(key=rel, status="changed" if rel in known else "added", chunks=len(chunks)))
 
     # Notes under the ingested roots that no longer exist are removed from both indexes.
     for key in set(known) - seen:
         meta = index.source_meta(key) or {}
-        root = str(meta.get("root", ""))
-        if any(root == r or root.startswith(r.rstrip("/") + "/") for r in roots):
+        note_root = str(meta.get("root", ""))
+        if any(note_root == r or note_root.startswith(r.rstrip("/") + "/") for r in roots):
             report.chunks_removed += index.remove_source(key)
             report.sources.append(SourceReport(key=key, status="removed"))
     return chunked
@@ -165,11 +174,19 @@ def run(
         if with_papers:
             from ingest.papers_pipeline import ingest_papers
 
-            ingest_papers(settings, index, report, progress, papers_dir=papers_dir,
-                          fetch=settings.fetch_papers if fetch is None else fetch)
+            ingest_papers(
+                settings,
+                index,
+                report,
+                progress,
+                papers_dir=papers_dir,
+                fetch=settings.fetch_papers if fetch is None else fetch,
+            )
     ok = report.files_read - report.files_failed
     if report.files_read and ok == 0:
-        raise NothingIngestedError("no file could be ingested: " + "; ".join(s.reason or s.key for s in report.failures))
+        raise NothingIngestedError(
+            "no file could be ingested: " + "; ".join(s.reason or s.key for s in report.failures)
+        )
     if strict and report.failures:
         raise NothingIngestedError("--strict: " + "; ".join(s.reason or s.key for s in report.failures))
     return report

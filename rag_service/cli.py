@@ -56,9 +56,8 @@ def ingest(
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file failed.")] = False,
 ) -> None:
     """Ingest notes (and the papers they link) into the hybrid index, incrementally."""
-    from ingest.pipeline import NothingIngestedError
+    from ingest.pipeline import NothingIngestedError, run
     from ingest.pipeline import Progress as PipelineProgress
-    from ingest.pipeline import run
     from rag_service.index.store import open_index
 
     settings = make_settings(data_dir)
@@ -70,8 +69,17 @@ def ingest(
     try:
         with Progress(*columns, console=console, transient=False) as bar:
             rp = _RichProgress(bar)
-            report = run(settings, paths, index=index, rebuild=rebuild, papers_dir=papers_dir, fetch=fetch,
-                         with_papers=papers, strict=strict, progress=PipelineProgress(rp.start, rp.advance))
+            report = run(
+                settings,
+                paths,
+                index=index,
+                rebuild=rebuild,
+                papers_dir=papers_dir,
+                fetch=fetch,
+                with_papers=papers,
+                strict=strict,
+                progress=PipelineProgress(rp.start, rp.advance),
+            )
     except (NothingIngestedError, FileNotFoundError) as e:
         console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(1) from e
@@ -85,10 +93,14 @@ def _print_report(report: Any) -> None:
     table.add_column("what")
     table.add_column("count", justify="right")
     for label, value in [
-        ("files read", report.files_read), ("files skipped (unchanged)", report.files_skipped),
-        ("files failed", report.files_failed), ("chunks added", report.chunks_added),
-        ("chunks removed", report.chunks_removed), ("chunks unchanged", report.chunks_unchanged),
-        ("ids repaired", report.repaired), ("seconds", f"{report.seconds:.1f}"),
+        ("files read", report.files_read),
+        ("files skipped (unchanged)", report.files_skipped),
+        ("files failed", report.files_failed),
+        ("chunks added", report.chunks_added),
+        ("chunks removed", report.chunks_removed),
+        ("chunks unchanged", report.chunks_unchanged),
+        ("ids repaired", report.repaired),
+        ("seconds", f"{report.seconds:.1f}"),
     ]:
         table.add_row(label, str(value))
     console.print(table)
@@ -109,8 +121,11 @@ def _print_report(report: Any) -> None:
                 console.print(f"[yellow]paper {p.paper_id} failed[/yellow]: {p.reason}")
         unavailable = [p.paper_id for p in report.papers if p.status == "unavailable"]
         if unavailable:
-            console.print(f"{len(unavailable)} linked papers unavailable (no network / --no-fetch): "
-                          + ", ".join(unavailable[:8]) + (" ..." if len(unavailable) > 8 else ""))
+            console.print(
+                f"{len(unavailable)} linked papers unavailable (no network / --no-fetch): "
+                + ", ".join(unavailable[:8])
+                + (" ..." if len(unavailable) > 8 else "")
+            )
 
 
 @app.command()
@@ -131,11 +146,17 @@ def search(
     finally:
         index.close()
     if as_json:
-        out = {"results": [
-            {"chunk_id": h.chunk.id, "score": h.score, "text": h.chunk.text,
-             "source": h.chunk.source.model_dump(exclude_none=True, mode="json")}
-            for h in hits
-        ]}
+        out = {
+            "results": [
+                {
+                    "chunk_id": h.chunk.id,
+                    "score": h.score,
+                    "text": h.chunk.text,
+                    "source": h.chunk.source.model_dump(exclude_none=True, mode="json"),
+                }
+                for h in hits
+            ]
+        }
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return
     for rank, h in enumerate(hits, start=1):

@@ -29,8 +29,10 @@ class EmbeddingSettings(_Group):
 
 class ChunkingSettings(_Group):
     max_tokens: int = Field(
-        default=220, ge=32, description="Max word pieces per chunk, heading prefix and special tokens included; "
-        "must stay <= the embedding model's max_seq_length (256 for MiniLM) or text is silently truncated."
+        default=220,
+        ge=32,
+        description="Max word pieces per chunk, heading prefix and special tokens included; "
+        "must stay <= the embedding model's max_seq_length (256 for MiniLM) or text is silently truncated.",
     )
     overlap_tokens: int = Field(default=40, ge=0, description="Approximate overlap between split pieces.")
 
@@ -61,17 +63,22 @@ class RetrievalSettings(_Group):
     link_expansion: bool = Field(default=True, description="Add best chunks of papers linked by retrieved notes.")
     link_weight: float = Field(default=0.5, ge=0, description="RRF weight of link-expanded paper chunks.")
     dedupe_threshold: float = Field(
-        default=0.92, ge=0, le=1, description="Cosine similarity above which two contexts are merged as duplicates."
+        default=0.92,
+        ge=0,
+        le=1,
+        description="Cosine similarity above which two contexts are merged as duplicates.",
     )
     rerank_model: str | None = Field(
-        default=None, description="Local path of a sentence-transformers CrossEncoder; None disables reranking."
+        default=None,
+        description="Local path of a sentence-transformers CrossEncoder; None disables reranking.",
     )
     rerank_top_n: int = Field(default=20, ge=1, description="Fused candidates the cross-encoder rescores.")
 
 
 class LLMSettings(_Group):
     model_path: str | None = Field(
-        default=None, description="GGUF file for the local backend; None assembles the packaged default model."
+        default=None,
+        description="GGUF file for the local backend; None assembles the packaged default model.",
     )
     packaged_model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = Field(
         default="qwen2.5-coder-1.5b", description="Which packaged GGUF to assemble when model_path is unset."
@@ -89,8 +96,9 @@ class AnswerSettings(_Group):
     max_contexts: int = Field(default=6, ge=1, le=20, description="Contexts put in the prompt.")
     context_chars: int = Field(default=1200, ge=200, description="Max characters of one context in the prompt.")
     min_evidence: float = Field(
-        default=0.30, description="Refuse when the best context's dense similarity to the question is below this "
-        "(calibrated on the golden set)."
+        default=0.30,
+        description="Refuse when the best context's dense similarity to the question is below this "
+        "(calibrated on the golden set).",
     )
     support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
 

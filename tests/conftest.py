@@ -38,10 +38,10 @@ def _is_loopback(host: object) -> bool:
 
 
 def _guarded_connect(self: socket.socket, address: object) -> None:
-    if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-        if not _is_loopback(address[0]):
-            BLOCKED.append(str(address))
-            raise ConnectionRefusedError(f"network blocked by the test guard: {address}")
+    inet = self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple)
+    if inet and not _is_loopback(address[0]):  # type: ignore[index]
+        BLOCKED.append(str(address))
+        raise ConnectionRefusedError(f"network blocked by the test guard: {address}")
     _real_connect(self, address)  # type: ignore[arg-type]
 
 

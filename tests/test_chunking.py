@@ -54,5 +54,9 @@ def test_real_notes_fit_the_model_and_lines_match_the_file(embedder: Embedder) -
             assert 1 <= first <= last <= len(file_lines)
             # the first line of the chunk is on the first line of its range (before Liquid/mojibake cleaning)
             head = c.text.split("\n")[0].strip()[:20]
-            if "{%" not in file_lines[first - 1] and "â" not in file_lines[first - 1] and "<" not in file_lines[first - 1]:
+            if (
+                "{%" not in file_lines[first - 1]
+                and "â" not in file_lines[first - 1]
+                and "<" not in file_lines[first - 1]
+            ):
                 assert head in file_lines[first - 1], (c.source.label(), head, file_lines[first - 1])

@@ -15,12 +15,12 @@ from tests.conftest import PAPERS, make_settings
 from tests.helpers import CLI, clean_env
 
 
-def _paper_sources(db: Path) -> int:
+def _note_sources(db: Path) -> int:
     if not db.exists():
         return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
-            return int(con.execute("SELECT COUNT(*) FROM sources WHERE type = 'paper'").fetchone()[0])
+            return int(con.execute("SELECT COUNT(*) FROM sources WHERE type = 'note'").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
 
@@ -31,13 +31,15 @@ def test_kill_9_mid_ingest_then_rerun_repairs(
     data = tmp_path / "data"
     proc = subprocess.Popen(
         [*CLI, "ingest", str(notes_copy), "--data-dir", str(data), "--papers-dir", str(PAPERS), "--no-fetch"],
-        env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=clean_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     db = data / "index" / "chunks.sqlite"
     deadline = time.time() + 300
     try:
-        # kill once the notes and at least two papers are committed: mid-way through the papers
-        while _paper_sources(db) < 2:
+        # kill once the notes are committed, while the papers are being parsed and embedded
+        while _note_sources(db) < 5:
             assert proc.poll() is None, "ingest finished before it could be killed"
             assert time.time() < deadline, "ingest made no progress"
             time.sleep(0.2)

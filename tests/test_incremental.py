@@ -60,7 +60,7 @@ def test_incremental_reingest(tmp_path: Path, small_corpus: Path, embedder: Embe
     removed = run(settings, [small_corpus], index=index, with_papers=False)
     assert removed.chunks_removed == len(after_edit) - len(other_before)
     assert _consistent(index) == other_before
-    assert index.source_hashes() .keys() == {"large-language-models.md"}
+    assert index.source_hashes().keys() == {"large-language-models.md"}
     index.close()
 
 
@@ -79,7 +79,9 @@ def test_repair_fixes_both_kinds_of_drift(tmp_path: Path, small_corpus: Path, em
     index.close()
 
 
-def test_bad_file_is_reported_and_nothing_indexed_is_lost(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
+def test_bad_file_is_reported_and_nothing_indexed_is_lost(
+    tmp_path: Path, small_corpus: Path, embedder: Embedder
+) -> None:
     settings = make_settings(tmp_path / "data")
     index = HybridIndex(settings, embedder)
     run(settings, [small_corpus], index=index, with_papers=False)

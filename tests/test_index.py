@@ -26,8 +26,13 @@ def test_every_chunk_id_in_both_indexes(full_index: HybridIndex) -> None:
 def test_note_chunk_counts(full_index: HybridIndex) -> None:
     per_source = {s["key"]: s["chunks"] for s in full_index.sources()}
     notes = {k: v for k, v in per_source.items() if not k.startswith("paper:")}
-    assert set(notes) == {"contents.md", "large-language-models.md", "llm-reading-guide.md", "llm-study-notes.md",
-                          "reading-list.md"}
+    assert set(notes) == {
+        "contents.md",
+        "large-language-models.md",
+        "llm-reading-guide.md",
+        "llm-study-notes.md",
+        "reading-list.md",
+    }
     # the long study notes have the most sections; every note yields several chunks
     assert max(notes, key=notes.__getitem__) == "llm-study-notes.md"
     assert all(n >= 5 for n in notes.values())
@@ -36,11 +41,17 @@ def test_note_chunk_counts(full_index: HybridIndex) -> None:
 
 def test_known_sections_have_paths_and_anchors(full_index: HybridIndex) -> None:
     chunks = full_index.get_chunks(full_index.chunk_ids("llm-study-notes.md")).values()
-    rag = [c for c in chunks if c.source.heading_path and c.source.heading_path[-1] == "RAG"
-           and "Chapter 6, RAG and Agents" in c.source.heading_path]
+    rag = [
+        c
+        for c in chunks
+        if c.source.heading_path
+        and c.source.heading_path[-1] == "RAG"
+        and "Chapter 6, RAG and Agents" in c.source.heading_path
+    ]
     assert rag and rag[0].source.anchor == "rag"
     assert rag[0].source.label() == (
-        "llm-study-notes.md › Applications › AI Engineering, Chip Huyen › Chapter 6, RAG and Agents › RAG")
+        "llm-study-notes.md › Applications › AI Engineering, Chip Huyen › Chapter 6, RAG and Agents › RAG"
+    )
     assert "Parkinson's Law" in " ".join(c.text for c in rag)
     contents = full_index.get_chunks(full_index.chunk_ids("contents.md")).values()
     assert any("This is just an example of side notes" in c.text for c in contents)
@@ -75,13 +86,17 @@ def test_tokenizer_stems_and_drops_stopwords() -> None:
 
 def test_bm25_index_standalone() -> None:
     idx = BM25Index(["a", "b", "c"], [["moe", "expert"], ["attent"], ["moe"]])
-    assert [c for c, _ in idx.search("MoE", 5)] == ["a", "c"] or [c for c, _ in idx.search("MoE", 5)] == ["c", "a"]
+    assert [c for c, _ in idx.search("MoE", 5)] == ["a", "c"] or [c for c, _ in idx.search("MoE", 5)] == [
+        "c",
+        "a",
+    ]
     assert idx.search("nothing", 5) == []
 
 
 def test_search_cli_json_schema(full_index: HybridIndex) -> None:
     result = CliRunner().invoke(
-        app, ["search", "DPO training tips", "-k", "5", "--json", "--data-dir", str(full_index.settings.data_dir)],
+        app,
+        ["search", "DPO training tips", "-k", "5", "--json", "--data-dir", str(full_index.settings.data_dir)],
         env={"NOTES_RAG_FETCH_PAPERS": "false"},
     )
     assert result.exit_code == 0, result.output

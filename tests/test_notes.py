@@ -34,7 +34,12 @@ def test_heading_paths_and_line_ranges() -> None:
     note = read_note(NOTES / "llm-study-notes.md", NOTES)
     rag = [s for s in note.sections if s.heading_path[-1:] == ["RAG"] and "Chip Huyen" in " ".join(s.heading_path)]
     assert rag, "the RAG section of Chip Huyen's chapter 6 is missing"
-    assert rag[0].heading_path == ["Applications", "AI Engineering, Chip Huyen", "Chapter 6, RAG and Agents", "RAG"]
+    assert rag[0].heading_path == [
+        "Applications",
+        "AI Engineering, Chip Huyen",
+        "Chapter 6, RAG and Agents",
+        "RAG",
+    ]
     assert rag[0].anchor == "rag"
     file_lines = (NOTES / "llm-study-notes.md").read_text().split("\n")
     assert file_lines[rag[0].start_line - 1] == "#### RAG"

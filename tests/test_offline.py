@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.conftest import NOTES, PAPERS
 from tests.helpers import CLI, clean_env
 
-GUARD = '''
+GUARD = """
 import os, socket
 _log = os.environ["NET_GUARD_LOG"]
 _connect, _gai = socket.socket.connect, socket.getaddrinfo
@@ -26,7 +26,7 @@ def getaddrinfo(host, *a, **k):
         open(_log, "a").write(f"dns {h}\\n"); raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     return _gai(host, *a, **k)
 socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
-'''
+"""
 
 
 def test_ingest_and_search_offline(tmp_path: Path) -> None:
@@ -39,12 +39,22 @@ def test_ingest_and_search_offline(tmp_path: Path) -> None:
     env = clean_env(PYTHONPATH=str(site), NET_GUARD_LOG=str(log))
     data = str(tmp_path / "data")
 
-    ingest = subprocess.run([*CLI, "ingest", str(notes), "--data-dir", data, "--papers-dir", str(papers)],
-                            env=env, capture_output=True, text=True, timeout=600)
+    ingest = subprocess.run(
+        [*CLI, "ingest", str(notes), "--data-dir", data, "--papers-dir", str(papers)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert ingest.returncode == 0, ingest.stderr
     assert "unavailable" in ingest.stderr  # linked papers that are not local are reported, not fatal
-    search = subprocess.run([*CLI, "search", "noisy top-k gating", "--json", "--data-dir", data],
-                            env=env, capture_output=True, text=True, timeout=300)
+    search = subprocess.run(
+        [*CLI, "search", "noisy top-k gating", "--json", "--data-dir", data],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert search.returncode == 0, search.stderr
     results = json.loads(search.stdout)["results"]
     assert results and results[0]["source"].get("paper_id") == "1701.06538"

@@ -60,7 +60,7 @@ class Embedder:
     @cached_property
     def max_seq_length(self) -> int:
         """Word pieces the model reads; anything longer is silently truncated."""
-        return int(self.model.max_seq_length)
+        return int(self.model.max_seq_length or 512)
 
     @cached_property
     def dim(self) -> int:
@@ -77,7 +77,10 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
             show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)

@@ -103,14 +103,21 @@ class HybridIndex:
             self.db.executemany(
                 "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (c.id, key, c.position, c.text, c.source.model_dump_json(exclude_none=True),
-                     " ".join(self.tokenizer(c.index_text)))
+                    (
+                        c.id,
+                        key,
+                        c.position,
+                        c.text,
+                        c.source.model_dump_json(exclude_none=True),
+                        " ".join(self.tokenizer(c.index_text)),
+                    )
                     for c in chunks
                 ],
             )
             self.db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, *ln) for ln in links])
             self.db.execute(
-                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (key, type_, content_hash, json.dumps(meta or {}))
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+                (key, type_, content_hash, json.dumps(meta or {})),
             )
         stale = sorted(old - set(new_ids))
         self._chroma_delete(stale)
@@ -172,7 +179,9 @@ class HybridIndex:
             for cid, key, pos, text, source in self.db.execute(
                 f"SELECT id, source_key, position, text, source FROM chunks WHERE id IN ({marks})", part
             ):
-                out[cid] = Chunk(id=cid, source_key=key, position=pos, text=text, source=Source.model_validate_json(source))
+                out[cid] = Chunk(
+                    id=cid, source_key=key, position=pos, text=text, source=Source.model_validate_json(source)
+                )
         return out
 
     def count(self) -> int:
@@ -202,9 +211,7 @@ class HybridIndex:
         """BM25 top-k (chunk id, score)."""
         return self.bm25.search(query, k, self.filtered_ids(filters))
 
-    def search_dense(
-        self, query_vec: np.ndarray, k: int, filters: Filters | None = None
-    ) -> list[tuple[str, float]]:
+    def search_dense(self, query_vec: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Chroma top-k (chunk id, cosine similarity)."""
         n = self.collection.count()
         if n == 0:
@@ -225,7 +232,11 @@ class HybridIndex:
 
 
 def _chroma_meta(chunk: Chunk) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {"source_key": chunk.source_key, "type": chunk.source.type, "position": chunk.position}
+    meta: dict[str, str | int] = {
+        "source_key": chunk.source_key,
+        "type": chunk.source.type,
+        "position": chunk.position,
+    }
     if chunk.source.file:
         meta["file"] = chunk.source.file
     if chunk.source.paper_id:
