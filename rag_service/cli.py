@@ -164,5 +164,71 @@ def search(
         typer.echo("    " + h.chunk.text[:300].replace("\n", "\n    "))
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    data_dir: DataDir = None,
+    llm: Annotated[str | None, typer.Option(help="local | openai | extractive (env NOTES_RAG_LLM).")] = None,
+) -> None:
+    """Serve the API and the chat page."""
+    import uvicorn
+
+    from rag_service.api.main import create_app
+
+    settings = make_settings(data_dir, llm=llm)
+    uvicorn.run(create_app(settings), host=host or settings.api.host, port=port or settings.api.port)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    data_dir: DataDir = None,
+    llm: Annotated[str | None, typer.Option(help="local | openai | extractive (env NOTES_RAG_LLM).")] = None,
+    k: Annotated[int | None, typer.Option("-k", help="Contexts to retrieve.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+) -> None:
+    """Answer one question with numbered, clickable sources."""
+    from rag_service.api.services import build_services, linked
+
+    settings = make_settings(data_dir, llm=llm)
+    with console.status(f"loading ({settings.llm} backend)"):
+        services = build_services(settings)
+    try:
+        if as_json:
+            answer = services.pipeline.answer(question, k=k)
+        else:
+            answer, streamed = None, ""
+            for event in services.pipeline.stream(question, k=k):
+                if event.kind == "token":
+                    streamed += event.data
+                    sys.stdout.write(event.data)
+                    sys.stdout.flush()
+                else:
+                    answer = event.data
+            sys.stdout.write("\n")
+            assert answer is not None
+            if not answer.refused and answer.answer != streamed.strip():
+                typer.echo(f"\nChecked answer (keys added where the model left a sentence uncited):\n{answer.answer}")
+    finally:
+        services.close()
+    for c in answer.citations:
+        c.source = linked(c.source, settings)
+    for r in answer.related:
+        r.source = linked(r.source, settings)
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+        return
+    if answer.refused:
+        typer.echo(f"\n(refused: {answer.refusal_reason}) closest sources:")
+        for r in answer.related:
+            typer.echo(f"  - {r.source.label()}  {r.source.url}")
+        return
+    typer.echo("\nSources:")
+    for c in answer.citations:
+        mark = "" if c.supported else "  (not supported by this source)"
+        typer.echo(f"  [{c.n}] {c.source.label()}  {c.source.url}{mark}")
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -99,3 +99,46 @@ class IngestReport(BaseModel):
     @property
     def failures(self) -> list[SourceReport]:
         return [s for s in self.sources if s.status == "failed"]
+
+
+class Citation(BaseModel):
+    """A ``[n]`` key of the answer mapped back to the context it names."""
+
+    n: int = Field(description="The key as it appears in the answer text.")
+    chunk_id: str = Field(description="Chunk the key refers to.")
+    source: Source = Field(description="Where that chunk comes from (with a deep link).")
+    quote: str = Field(description="The sentence of the chunk that best supports the citing sentence(s).")
+    supported: bool = Field(description="Whether the cited text supports the sentence(s) citing it.")
+    support: float = Field(description="Support score (embedding similarity and word overlap, 0..1).")
+    also_in: list[Source] = Field(default_factory=list, description="Near-duplicate copies of the same text.")
+    inferred: bool = Field(
+        default=False, description="The model wrote no key for this text; the support check attributed it here."
+    )
+
+
+class Related(BaseModel):
+    """A retrieved source shown with a refusal (or as further reading)."""
+
+    chunk_id: str
+    source: Source
+    score: float = Field(description="Cosine similarity of the chunk to the question.")
+
+
+class Message(BaseModel):
+    """One turn of chat history."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Answer(BaseModel):
+    """A cited answer, or a refusal with related sources."""
+
+    answer: str = Field(description="Answer text with inline [n] citations (empty or a refusal sentence if refused).")
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = Field(description="True when the sources do not support an answer.")
+    refusal_reason: str | None = Field(default=None, description="weak_evidence | model_declined | no_support")
+    related: list[Related] = Field(default_factory=list, description="Closest sources (always given when refused).")
+    question: str = Field(description="The standalone question used for retrieval (after condensing follow-ups).")
+    backend: str = Field(description="Which answer backend produced the text.")
+    timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per stage.")

@@ -184,6 +184,13 @@ class HybridIndex:
                 )
         return out
 
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored (normalised) embeddings of the given chunk ids, from Chroma."""
+        if not ids:
+            return {}
+        res = self.collection.get(ids=ids, include=["embeddings"])
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"], strict=True)}
+
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 

@@ -1,0 +1,1 @@
+"""Answers: prompts, LLM backends, citation mapping and support checks, the answer pipeline."""

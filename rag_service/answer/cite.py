@@ -1,0 +1,77 @@
+"""Citations: map ``[n]`` keys to the contexts offered, strip unknown keys, check each cited sentence against the
+text it cites. Support = mean of the best embedding similarity to a sentence of the cited text and the share of the
+sentence's content words found there (no NLI model ships offline)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag_service.index.bm25 import Tokenizer
+from rag_service.index.embedder import Embedder
+
+_KEYS = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A sentence ends at . ! ? followed by its citation keys, if any: never split between a sentence and its [n].
+_SENT = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z(\"'*0-9])|\n+")
+
+
+@dataclass
+class CitedSentence:
+    text: str  # without citation keys
+    keys: list[int]
+
+
+@dataclass
+class Support:
+    score: float
+    quote: str
+
+
+def strip_unknown_keys(answer: str, n_contexts: int) -> tuple[str, list[int]]:
+    """Remove citation keys that were not offered (outside 1..n); returns the clean text and the keys kept."""
+    used: list[int] = []
+
+    def repl(m: re.Match[str]) -> str:
+        keys = [int(k) for k in re.split(r"\s*[,;]\s*", m.group(1))]
+        good = [k for k in keys if 1 <= k <= n_contexts]
+        used.extend(k for k in good if k not in used)
+        return "".join(f"[{k}]" for k in good)
+
+    text = _KEYS.sub(repl, answer)
+    return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip(), used
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.split(text) if s and s.strip()]
+
+
+def cited_sentences(answer: str) -> list[CitedSentence]:
+    """Each sentence with the keys it cites (a trailing key-only fragment attaches to the sentence before)."""
+    out: list[CitedSentence] = []
+    for sent in split_sentences(answer):
+        keys = [int(k) for group in _KEYS.findall(sent) for k in re.split(r"\s*[,;]\s*", group)]
+        text = _KEYS.sub("", sent).strip()
+        if not re.search(r"\w", text) and out:
+            out[-1].keys += [k for k in keys if k not in out[-1].keys]
+            continue
+        out.append(CitedSentence(text=text, keys=keys))
+    return out
+
+
+class SupportChecker:
+    """Scores how well a sentence is supported by a context text."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.tokenizer = Tokenizer()
+
+    def support(self, sentence: str, context: str) -> Support:
+        ctx_sents = [s for s in split_sentences(context) if len(s) > 3] or [context]
+        vecs = self.embedder.encode([sentence, *ctx_sents])
+        sims = vecs[1:] @ vecs[0]
+        best = int(np.argmax(sims))
+        words = set(self.tokenizer(sentence))
+        overlap = len(words & set(self.tokenizer(context))) / len(words) if words else 0.0
+        return Support(score=round(float(0.5 * sims[best] + 0.5 * overlap), 4), quote=ctx_sents[best][:400])

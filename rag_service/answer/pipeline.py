@@ -1,0 +1,219 @@
+"""Question (+ history) -> standalone question -> contexts -> answer with checked citations, or a refusal."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rag_service.answer import prompts
+from rag_service.answer.cite import SupportChecker, cited_sentences, split_sentences, strip_unknown_keys
+from rag_service.answer.llm import LLMHandle
+from rag_service.index.store import Filters
+from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
+from rag_service.settings import Settings
+from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
+
+_DECLINE = re.compile(r"sources don.?t say|sources do not (say|answer|contain|mention)|not (mentioned|covered) in "
+                      r"the sources|i (do not|don.?t) know|cannot answer", re.I)
+_FOLLOW_UP = re.compile(r"^(and|also|what about|how about|but|so|then)\b|\b(it|its|that|this|those|these|they|them|"
+                        r"their|the same|he|she)\b", re.I)
+
+
+_FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
+
+
+def _quote(text: str) -> str:
+    """Context text cannot forge the prompt's framing (a source header or a new 'Question:' line)."""
+    return _FAKE_FRAME.sub(lambda m: f"{m.group(1)}> {m.group(2)}", text)
+
+
+@dataclass
+class Prepared:
+    """Everything decided before generation."""
+
+    question: str
+    hits: list[ScoredChunk]
+    refused: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # token | answer
+    data: Any
+
+
+class AnswerPipeline:
+    """The one code path behind /v1/chat, `notes-rag ask` and eval runs."""
+
+    def __init__(self, retriever: HybridRetriever, settings: Settings, llm: LLMHandle | None) -> None:
+        self.retriever = retriever
+        self.settings = settings
+        self.llm = llm
+        self.checker = SupportChecker(retriever.index.embedder)
+
+    @property
+    def backend(self) -> str:
+        return self.llm.name if self.llm else "extractive"
+
+    # ---- steps ----------------------------------------------------------------------------------------------
+    def condense(self, message: str, history: list[Message]) -> str:
+        """A standalone question: the LLM rewrites follow-ups when there is one; otherwise a follow-up (pronoun or
+        'and ...') is prefixed with the previous user question so retrieval keeps its topic."""
+        previous = [m.content for m in history if m.role == "user"]
+        if not previous or not _FOLLOW_UP.search(message):
+            return message
+        if self.llm is not None:
+            from llama_index.core.llms import ChatMessage
+
+            turns = "\n".join(f"{m.role}: {m.content[:500]}" for m in history[-6:])
+            text = prompts.CONDENSE.format(history=turns, message=message)
+            out = self.llm.llm.chat([ChatMessage(role="user", content=text)]).message.content or ""
+            out = out.strip().split("\n")[0].strip()
+            if 5 < len(out) < 400:
+                return out
+        return f"{previous[-1]} {message}"
+
+    def prepare(
+        self, message: str, history: list[Message], k: int | None = None, filters: Filters | None = None,
+        config: RetrievalConfig | None = None,
+    ) -> Prepared:
+        t0 = time.perf_counter()
+        question = self.condense(message, history)
+        condense_ms = (time.perf_counter() - t0) * 1000
+        result = self.retriever.retrieve(question, k or self.settings.answer.max_contexts, filters, config)
+        best = max((h.dense_score or 0.0 for h in result.hits), default=0.0)
+        timings = {"condense_ms": round(condense_ms, 2), **result.timings}
+        return Prepared(question=question, hits=result.hits, refused=best < self.settings.answer.min_evidence,
+                        timings=timings)
+
+    def messages(self, prep: Prepared) -> list[Any]:
+        """System + user messages; contexts are wrapped as quoted data with their numbers and labels."""
+        from llama_index.core.llms import ChatMessage
+
+        limit = self.settings.answer.context_chars
+        contexts = "\n\n".join(
+            prompts.CONTEXT.format(n=str(i), label=h.chunk.source.label(), text=_quote(h.chunk.text[:limit]))
+            for i, h in enumerate(prep.hits, start=1)
+        )
+        return [
+            ChatMessage(role="system", content=prompts.SYSTEM.format()),
+            ChatMessage(role="user", content=prompts.QUESTION.format(contexts=contexts, question=prep.question)),
+        ]
+
+    def extractive(self, prep: Prepared) -> str:
+        """No-LLM answer: the sentences of the top contexts most similar to the question, each with its key."""
+        candidates: list[tuple[int, str]] = []
+        for n, hit in enumerate(prep.hits[:4], start=1):
+            for sent in split_sentences(hit.chunk.text):
+                clean = re.sub(r"^[\s*#>\-\d.)]+", "", sent).strip()
+                if len(clean.split()) >= 4:
+                    candidates.append((n, clean))
+        if not candidates:
+            return prompts.REFUSAL
+        vecs = self.retriever.index.embedder.encode([prep.question] + [c for _, c in candidates])
+        sims = vecs[1:] @ vecs[0]
+        order = [int(i) for i in np.argsort(-sims)[:3] if sims[i] >= self.settings.answer.min_evidence]
+        if not order:
+            return prompts.REFUSAL
+        return " ".join(f"{candidates[i][1].rstrip('.')}. [{candidates[i][0]}]" for i in sorted(order))
+
+    def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
+        """Map and check citations; decide refusal."""
+        t0 = time.perf_counter()
+        text, model_keys = strip_unknown_keys(raw, len(prep.hits))
+        text, inferred = self._attribute_uncited(prep, text)
+        used = model_keys + sorted(n for n in inferred if n not in model_keys)
+        sentences = cited_sentences(text)
+        citations: list[Citation] = []
+        for n in used:
+            hit = prep.hits[n - 1]
+            citing = [s.text for s in sentences if n in s.keys and s.text] or [text]
+            supports = [self.checker.support(s, hit.chunk.text) for s in citing]
+            weakest = min(supports, key=lambda s: s.score)  # every sentence citing [n] must be supported
+            citations.append(Citation(
+                n=n, chunk_id=hit.chunk.id, source=hit.chunk.source, quote=weakest.quote,
+                supported=weakest.score >= self.settings.answer.support_threshold,
+                support=weakest.score, also_in=hit.also_in, inferred=n not in model_keys,
+            ))
+        timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        declined = bool(_DECLINE.search(text)) and not any(c.supported for c in citations)
+        if declined or not any(c.supported for c in citations):
+            # An answer none of whose citations is supported by what it cites is not shown.
+            return self._refusal(prep, "model_declined" if declined else "no_support", timings)
+        return Answer(answer=text, citations=citations, refused=False, related=self._related(prep),
+                      question=prep.question, backend=self.backend, timings=timings)
+
+    def _attribute_uncited(self, prep: Prepared, text: str) -> tuple[str, set[int]]:
+        """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
+        the key of the context that supports it best, when that support passes the threshold; such keys are marked
+        ``inferred`` in the response. Unsupported, uncited sentences stay as they are (and count against support)."""
+        inferred: set[int] = set()
+        for sent in cited_sentences(text):
+            if sent.keys or len(sent.text.split()) < 4:
+                continue
+            scored = [(self.checker.support(sent.text, h.chunk.text).score, n)
+                      for n, h in enumerate(prep.hits, start=1)]
+            score, n = max(scored)
+            if score >= self.settings.answer.support_threshold and sent.text in text:
+                text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
+                inferred.add(n)
+        return text, inferred
+
+    def _related(self, prep: Prepared) -> list[Related]:
+        return [Related(chunk_id=h.chunk.id, source=h.chunk.source, score=round(h.dense_score or 0.0, 4))
+                for h in prep.hits[:5]]
+
+    def _refusal(self, prep: Prepared, reason: str, timings: dict[str, float]) -> Answer:
+        return Answer(answer=prompts.REFUSAL, refused=True, refusal_reason=reason, related=self._related(prep),
+                      question=prep.question, backend=self.backend, timings=timings)
+
+    # ---- entry points ---------------------------------------------------------------------------------------
+    def stream(
+        self, message: str, history: list[Message] | None = None, k: int | None = None,
+        filters: Filters | None = None, config: RetrievalConfig | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Token events as the answer is generated, then one ``answer`` event with the checked Answer."""
+        t0 = time.perf_counter()
+        prep = self.prepare(message, history or [], k, filters, config)
+        timings = dict(prep.timings)
+        timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        if prep.refused or not prep.hits:
+            yield StreamEvent("answer", self._refusal(prep, "weak_evidence", timings))
+            return
+        t1 = time.perf_counter()
+        if self.llm is None:
+            raw = self.extractive(prep)
+            timings["first_token_ms"] = round((time.perf_counter() - t1) * 1000, 2)
+            yield StreamEvent("token", raw)
+        else:
+            parts: list[str] = []
+            for chunk in self.llm.llm.stream_chat(self.messages(prep)):
+                delta = chunk.delta or ""
+                if delta:
+                    if not parts:
+                        timings["first_token_ms"] = round((time.perf_counter() - t1) * 1000, 2)
+                    parts.append(delta)
+                    yield StreamEvent("token", delta)
+            raw = "".join(parts)
+        timings["generate_ms"] = round((time.perf_counter() - t1) * 1000, 2)
+        answer = self.finish(prep, raw, timings)
+        answer.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        yield StreamEvent("answer", answer)
+
+    def answer(
+        self, message: str, history: list[Message] | None = None, k: int | None = None,
+        filters: Filters | None = None, config: RetrievalConfig | None = None,
+    ) -> Answer:
+        """The complete answer (same path as streaming)."""
+        final: Answer | None = None
+        for event in self.stream(message, history, k, filters, config):
+            if event.kind == "answer":
+                final = event.data
+        assert final is not None
+        return final

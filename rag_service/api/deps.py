@@ -1,0 +1,40 @@
+"""Dependencies: the app's services and the optional bearer-key check."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from rag_service.api.services import Services
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def require_key(
+    services: ServicesDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """With NOTES_RAG_API_KEY set, every /v1 route needs ``Authorization: Bearer <key>``."""
+    expected = services.settings.api_key
+    if not expected:
+        return
+    if creds is None or not secrets.compare_digest(creds.credentials.encode(), expected.encode()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or wrong API key",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def check_length(text: str, services: Services, field: str) -> None:
+    from rag_service.api.errors import InputTooLongError
+
+    limit = services.settings.api.max_query_chars
+    if len(text) > limit:
+        raise InputTooLongError(f"{field}: {len(text)} characters is over the limit of {limit}")

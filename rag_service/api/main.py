@@ -1,0 +1,48 @@
+"""create_app(settings): the FastAPI application; the lifespan builds the services into app.state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import FileResponse
+
+from rag_service.api.deps import require_key
+from rag_service.api.errors import install_error_handlers
+from rag_service.api.routes import chat, health, search, sources
+from rag_service.api.services import Services, build_services
+from rag_service.offline import ensure_offline_env
+from rag_service.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """The app. ``services`` may be injected (tests share one index); otherwise built at startup."""
+    ensure_offline_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or build_services(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(title="notes-rag", version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
+    for module in (search, chat, sources):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    app.include_router(health.router)
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app

@@ -1,0 +1,54 @@
+"""POST /v1/chat: a cited answer, or server-sent events (token*, citations, done) with ``stream: true``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from rag_service.api.deps import ServicesDep, check_length
+from rag_service.api.schemas import ChatRequest
+from rag_service.api.services import Services, linked
+from rag_service.types import Answer
+
+router = APIRouter(tags=["chat"])
+
+
+def _with_links(answer: Answer, services: Services) -> Answer:
+    s = services.settings
+    for c in answer.citations:
+        c.source = linked(c.source, s)
+        c.also_in = [linked(x, s) for x in c.also_in]
+    for r in answer.related:
+        r.source = linked(r.source, s)
+    return answer
+
+
+def _sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post("/chat", response_model=Answer, response_model_exclude_none=True)
+def chat(body: ChatRequest, services: ServicesDep) -> Answer | StreamingResponse:
+    """Answer a question (with history for follow-ups) from the notes and linked papers."""
+    check_length(body.message, services, "message")
+    for i, turn in enumerate(body.history):
+        check_length(turn.content, services, f"history[{i}].content")
+    filters = body.filters.as_dict() if body.filters else None
+    events = services.pipeline.stream(body.message, body.history, body.k, filters)
+    if not body.stream:
+        final = next(e.data for e in events if e.kind == "answer")
+        return _with_links(final, services)
+
+    def sse() -> Iterator[str]:
+        for event in events:
+            if event.kind == "token":
+                yield _sse("token", {"text": event.data})
+            else:
+                answer = _with_links(event.data, services).model_dump(mode="json", exclude_none=True)
+                yield _sse("citations", {k: answer.get(k) for k in ("citations", "refused", "refusal_reason", "related")})
+                yield _sse("done", answer)
+
+    return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

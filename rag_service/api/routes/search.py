@@ -1,0 +1,22 @@
+"""POST /v1/search: hybrid retrieval without generation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from rag_service.api.deps import ServicesDep, check_length
+from rag_service.api.schemas import SearchHit, SearchRequest, SearchResponse
+from rag_service.api.services import linked
+
+router = APIRouter(tags=["search"])
+
+
+@router.post("/search", response_model=SearchResponse, response_model_exclude_none=True)
+def search(body: SearchRequest, services: ServicesDep) -> SearchResponse:
+    """Top-k chunks for a query (BM25 + dense, fused by chunk id)."""
+    check_length(body.query, services, "query")
+    result = services.pipeline.retriever.retrieve(body.query, body.k, body.filters.as_dict() if body.filters else None)
+    return SearchResponse(results=[
+        SearchHit(chunk_id=h.chunk.id, score=h.score, text=h.chunk.text, source=linked(h.chunk.source, services.settings))
+        for h in result.hits
+    ])

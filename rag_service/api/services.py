@@ -1,0 +1,47 @@
+"""What the app holds for its lifetime: index, retriever, LLM and answer pipeline, built once from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag_service.answer.llm import LLMHandle, build_llm
+from rag_service.answer.pipeline import AnswerPipeline
+from rag_service.index.store import HybridIndex, open_index
+from rag_service.retrieval.hybrid import HybridRetriever
+from rag_service.retrieval.rerank import Reranker
+from rag_service.settings import Settings
+from rag_service.types import Source
+
+
+@dataclass
+class Services:
+    settings: Settings
+    index: HybridIndex
+    pipeline: AnswerPipeline
+    llm: LLMHandle | None
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def build_services(settings: Settings, index: HybridIndex | None = None, llm: LLMHandle | None = None) -> Services:
+    """Open the index, load the reranker (if configured) and the LLM backend, wire the pipeline."""
+    index = index or open_index(settings)
+    reranker = Reranker(settings.retrieval.rerank_model) if settings.retrieval.rerank_model else None
+    retriever = HybridRetriever(index, settings.retrieval, reranker)
+    if llm is None and settings.llm != "extractive":
+        llm = build_llm(settings)
+    return Services(settings=settings, index=index, pipeline=AnswerPipeline(retriever, settings, llm), llm=llm)
+
+
+def linked(source: Source, settings: Settings) -> Source:
+    """The source with its deep link: site URL + permalink + #anchor for notes (file path + #anchor without a
+    site URL); papers already carry https://arxiv.org/pdf/<id>#page=N."""
+    if source.type != "note":
+        return source
+    if settings.site_url:
+        path = source.permalink or "/" + (source.file or "").rsplit(".", 1)[0] + ".html"
+        base = settings.site_url.rstrip("/") + "/" + path.lstrip("/")
+    else:
+        base = source.file or ""
+    return source.model_copy(update={"url": f"{base}#{source.anchor}" if source.anchor else base})
