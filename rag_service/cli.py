@@ -230,5 +230,178 @@ def ask(
         typer.echo(f"  [{c.n}] {c.source.label()}  {c.source.url}{mark}")
 
 
+eval_app = typer.Typer(help="Offline evaluation runs (eval package, imported lazily).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+Judge = Annotated[str, typer.Option(help="none | standin | local | openai (LLM judge for the RAG triad).")]
+
+
+def _bar() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console)
+
+
+def _eval_setup(data_dir: Path | None, llm: str | None, judge: str, dataset: Path | None, limit: int | None) -> Any:
+    from eval.dataset import DEFAULT_GOLDEN, load_golden
+    from eval.triad import Scorer, make_judge
+    from rag_service.api.services import build_services
+
+    settings = make_settings(data_dir, llm=llm)
+    items = load_golden(dataset or DEFAULT_GOLDEN)[: limit or None]
+    with console.status(f"loading index, {settings.llm} backend and judge ({judge})"):
+        services = build_services(settings)
+        if services.index.count() == 0:
+            console.print("[red]error:[/red] the index is empty: run `notes-rag ingest` first")
+            raise typer.Exit(1)
+        judge_obj = make_judge(judge, settings)
+        scorer = Scorer(judge_obj, services.index.embedder)
+    return settings, items, services, judge_obj, scorer
+
+
+def _out_dir(settings: Settings, out: Path | None, config: str) -> Path:
+    import datetime as dt
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return out or settings.data_dir / "eval-reports" / f"{stamp}-{config}"
+
+
+@eval_app.command("run")
+def eval_run(
+    dataset: Annotated[Path | None, typer.Option(help="Golden JSONL (default: the bundled set).")] = None,
+    config: Annotated[str, typer.Option(help="Retrieval config: default or one of `eval compare`'s.")] = "default",
+    judge: Judge = "none",
+    limit: Annotated[int | None, typer.Option(help="First N questions only.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Report folder.")] = None,
+    data_dir: DataDir = None,
+    llm: Annotated[str | None, typer.Option(help="Answer backend: local | openai | extractive.")] = None,
+) -> None:
+    """Run the golden questions through the /v1/chat code path and write a report folder."""
+    from eval.report import write_report
+    from eval.runner import CONFIGS, run, summarize
+    from rag_service.retrieval.hybrid import RetrievalConfig
+
+    settings, items, services, judge_obj, scorer = _eval_setup(data_dir, llm, judge, dataset, limit)
+    cfg = RetrievalConfig(link_expansion=settings.retrieval.link_expansion) if config == "default" else CONFIGS[config]
+    with _bar() as bar:
+        task = bar.add_task(f"questions ({config})", total=len(items))
+        rows = run(items, services, cfg, scorer, lambda: bar.advance(task))
+    summary = summarize(rows, config, judge_obj.name, services.pipeline.backend)
+    folder = write_report(_out_dir(settings, out, config), [summary], rows)
+    services.close()
+    typer.echo(json.dumps(summary, indent=2))
+    typer.echo(f"report: {folder / 'report.html'}")
+
+
+@eval_app.command("compare")
+def eval_compare(
+    dataset: Annotated[Path | None, typer.Option(help="Golden JSONL.")] = None,
+    judge: Judge = "none",
+    limit: Annotated[int | None, typer.Option(help="First N questions only.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Report folder.")] = None,
+    data_dir: DataDir = None,
+    llm: Annotated[str | None, typer.Option(help="Answer backend.")] = "extractive",
+) -> None:
+    """bm25-only, dense-only, hybrid, hybrid+rerank (when a rerank model is set), hybrid+links side by side."""
+    from eval.report import write_report
+    from eval.runner import CONFIGS, run, summarize
+
+    settings, items, services, judge_obj, scorer = _eval_setup(data_dir, llm, judge, dataset, limit)
+    summaries, all_rows = [], []
+    with _bar() as bar:
+        for name, cfg in CONFIGS.items():
+            if name == "hybrid+rerank" and services.pipeline.retriever.reranker is None:
+                console.print("hybrid+rerank skipped: no retrieval.rerank_model set (none ships offline)")
+                continue
+            task = bar.add_task(name, total=len(items))
+            rows = run(items, services, cfg, scorer, lambda t=task: bar.advance(t))
+            summaries.append(summarize(rows, name, judge_obj.name, services.pipeline.backend))
+            all_rows += [{**r, "config": name} for r in rows]
+    folder = write_report(_out_dir(settings, out, "compare"), summaries, all_rows)
+    services.close()
+    keys = ("hit@1", "hit@10", "mrr", "ndcg@10", "recall@4", "refusal_accuracy_unanswerable", "false_refusal_rate")
+    table = Table(title=f"eval compare (judge: {judge_obj.name})")
+    table.add_column("config")
+    for k in keys:
+        table.add_column(k, justify="right")
+    for s in summaries:
+        table.add_row(s["config"], *[f"{s[k]:.3f}" if s[k] is not None else "-" for k in keys])
+    Console().print(table)
+    typer.echo(f"report: {folder / 'report.html'}")
+
+
+@eval_app.command("beir")
+def eval_beir(
+    folder: Annotated[Path, typer.Argument(help="BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/).")],
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Index a BEIR dataset in its own collection and report nDCG@10 / R@100 per retrieval config."""
+    from eval.beir import BASELINES, evaluate
+    from rag_service.index.embedder import Embedder
+
+    settings = make_settings(data_dir)
+    embedder = Embedder(settings.embedding)
+    with _bar() as bar:
+
+        def progress(label: str, total: int) -> Any:
+            task = bar.add_task(label, total=total)
+            return lambda n: bar.advance(task, n)
+
+        results = evaluate(folder, settings, embedder, progress=progress)
+    if as_json:
+        sys.stdout.write(json.dumps(results) + "\n")
+        return
+    table = Table(title=f"BEIR {folder.name} (test)")
+    table.add_column("system")
+    table.add_column("nDCG@10", justify="right")
+    table.add_column("R@100", justify="right")
+    for name, r in results.items():
+        table.add_row(f"notes-rag {name}", f"{r['ndcg@10']:.3f}", f"{r['recall@100']:.3f}")
+    for name, v in BASELINES.items():
+        table.add_row(f"[dim]{name} (published)[/dim]", f"{v:.3f}", "")
+    Console().print(table)
+
+
+@eval_app.command("calibrate")
+def eval_calibrate(
+    claims: Annotated[Path, typer.Option(help="SciFact claims_dev.jsonl.")] = Path("../shared/datasets/scifact/claims_dev.jsonl"),
+    judge: Judge = "local",
+    limit: Annotated[int | None, typer.Option(help="Pairs for the LLM judge (balanced over labels).")] = 24,
+    data_dir: DataDir = None,
+) -> None:
+    """Accuracy of the groundedness judge (ragas Faithfulness) and of the service's own support check on
+    labelled SUPPORT / CONTRADICT / UNRELATED claim-evidence pairs."""
+    import asyncio
+
+    from eval.calibrate import calibrate, pairs, support_checker_score
+    from eval.triad import Scorer, make_judge
+    from rag_service.answer.cite import SupportChecker
+    from rag_service.index.embedder import Embedder
+
+    settings = make_settings(data_dir)
+    embedder = Embedder(settings.embedding)
+    everything = pairs(claims)
+    report: dict[str, Any] = {}
+    with _bar() as bar:
+        task = bar.add_task("support check (all pairs)", total=len(everything))
+        report["support_check"] = calibrate(everything, support_checker_score(SupportChecker(embedder)),
+                                            settings.answer.support_threshold, lambda: bar.advance(task))
+        if judge not in ("none", "standin"):
+            judge_obj = make_judge(judge, settings)
+            faith = Scorer(judge_obj, embedder).llm_metrics["faithfulness"]
+            from ragas import SingleTurnSample
+
+            from eval.triad import _safe
+
+            def score(claim: str, evidence: str) -> float:
+                sample = SingleTurnSample(user_input="Is this claim supported?", response=claim,
+                                          retrieved_contexts=[evidence])
+                return _safe(lambda: asyncio.run(faith.single_turn_ascore(sample)))
+
+            subset = pairs(claims, limit=limit)
+            task = bar.add_task(f"ragas faithfulness ({judge_obj.name})", total=len(subset))
+            report[f"faithfulness:{judge_obj.name}"] = calibrate(subset, score, 0.5, lambda: bar.advance(task))
+    typer.echo(json.dumps(report, indent=2))
+
+
 def main() -> None:  # pragma: no cover
     app()

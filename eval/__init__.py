@@ -1,0 +1,1 @@
+"""Offline evaluation: golden set, retrieval metrics, the RAG triad with ragas, judge calibration, BEIR SciFact."""
