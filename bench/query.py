@@ -82,8 +82,10 @@ def bench_bm25_synthetic(n_docs: int = 100_000, words_per_doc: int = 120) -> Non
         index.full_scores(q)
     full_ms = (time.perf_counter() - t) * 1000 / 5
     print(f"\n== BM25 on {n_docs:,} synthetic chunks of {words_per_doc} words (Zipf vocabulary of 30k terms)")
-    print(f"build {build:.1f} s; candidate scoring {cand_ms:.1f} ms/query (goal <= 50); rank-bm25 get_scores "
-          f"{full_ms:.1f} ms/query")
+    print(
+        f"build {build:.1f} s; candidate scoring {cand_ms:.1f} ms/query (goal <= 50); rank-bm25 get_scores "
+        f"{full_ms:.1f} ms/query"
+    )
 
 
 def bench_rerank(index: HybridIndex, tmp: Path) -> None:
@@ -94,8 +96,14 @@ def bench_rerank(index: HybridIndex, tmp: Path) -> None:
 
     torch.manual_seed(0)
     tok = AutoTokenizer.from_pretrained(index.embedder.path)
-    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
-                     intermediate_size=1536, num_labels=1)
+    cfg = BertConfig(
+        vocab_size=tok.vocab_size,
+        hidden_size=384,
+        num_hidden_layers=6,
+        num_attention_heads=12,
+        intermediate_size=1536,
+        num_labels=1,
+    )
     BertForSequenceClassification(cfg).save_pretrained(tmp / "ce")
     tok.save_pretrained(tmp / "ce")
     retriever = HybridRetriever(index, index.settings.retrieval, Reranker(str(tmp / "ce")))
@@ -118,8 +126,11 @@ def bench_llm(index: HybridIndex) -> None:
     load = time.perf_counter() - t
     pipeline = AnswerPipeline(HybridRetriever(index, settings.retrieval), settings, handle)
     print(f"\n== answers with the local model ({handle.name if handle else '?'}; load {load:.1f} s)")
-    for q in ["What are the DPO training tips?", "How does the sparsely-gated MoE layer balance load?",
-              "What is the LoRA rank r and why can it be small?"]:
+    for q in [
+        "What are the DPO training tips?",
+        "How does the sparsely-gated MoE layer balance load?",
+        "What is the LoRA rank r and why can it be small?",
+    ]:
         t = time.perf_counter()
         first, n_tokens = None, 0
         for event in pipeline.stream(q):
@@ -131,8 +142,10 @@ def bench_llm(index: HybridIndex) -> None:
         total = time.perf_counter() - t
         gen = answer.timings.get("generate_ms", 0) / 1000 - (first or 0) + answer.timings.get("retrieve_ms", 0) / 1000
         rate = n_tokens / gen if gen > 0 else float("nan")
-        print(f"{q[:48]:<50} ttft {first or 0:.1f} s  total {total:.1f} s  ~{rate:.1f} tok/s  "
-              f"refused={answer.refused} citations={len(answer.citations)}")
+        print(
+            f"{q[:48]:<50} ttft {first or 0:.1f} s  total {total:.1f} s  ~{rate:.1f} tok/s  "
+            f"refused={answer.refused} citations={len(answer.citations)}"
+        )
 
 
 def main() -> None:

@@ -32,8 +32,12 @@ def pairs(claims_file: Path, limit: int | None = None, seed: int = 0) -> list[di
     return out
 
 
-def calibrate(items: list[dict[str, Any]], score: Callable[[str, str], float], threshold: float,
-              advance: Callable[[], None] = lambda: None) -> dict[str, Any]:
+def calibrate(
+    items: list[dict[str, Any]],
+    score: Callable[[str, str], float],
+    threshold: float,
+    advance: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
     """Accuracy of ``score(claim, evidence) >= threshold`` against the labels, per label, with NaNs counted."""
     per: dict[str, list[int]] = {}
     nans = 0
@@ -45,8 +49,13 @@ def calibrate(items: list[dict[str, Any]], score: Callable[[str, str], float], t
             continue
         per.setdefault(it["label"], []).append(int((s >= threshold) == bool(it["gold"])))
     total = [x for v in per.values() for x in v]
-    return {"pairs": len(items), "nan": nans, "accuracy": round(sum(total) / len(total), 4) if total else None,
-            "by_label": {k: round(sum(v) / len(v), 4) for k, v in sorted(per.items())}, "threshold": threshold}
+    return {
+        "pairs": len(items),
+        "nan": nans,
+        "accuracy": round(sum(total) / len(total), 4) if total else None,
+        "by_label": {k: round(sum(v) / len(v), 4) for k, v in sorted(per.items())},
+        "threshold": threshold,
+    }
 
 
 def support_checker_score(checker: SupportChecker) -> Callable[[str, str], float]:

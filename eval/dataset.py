@@ -20,7 +20,9 @@ class RefContext(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["note", "paper"]
     file: str | None = Field(default=None, description="Note file (relative to the notes folder).")
-    heading: str | None = Field(default=None, description="Heading path suffix ('A › B'); '' for text before any heading.")
+    heading: str | None = Field(
+        default=None, description="Heading path suffix ('A › B'); '' for text before any heading."
+    )
     paper_id: str | None = None
     page: int | None = Field(default=None, ge=1)
     text: str = Field(min_length=5, description="Supporting text, verbatim from the source.")
@@ -108,8 +110,11 @@ def verify_references(items: list[GoldenItem], notes_dir: Path, papers_dir: Path
                     note = read_note(notes_dir / str(ref.file), notes_dir)
                     notes[str(ref.file)] = {" › ".join(s.heading_path): "\n".join(s.lines) for s in note.sections}
                 sections = notes[str(ref.file)]
-                bodies = [b for path, b in sections.items() if (path == "" if ref.heading == "" else
-                                                                   path.endswith(str(ref.heading)))]
+                bodies = [
+                    b
+                    for path, b in sections.items()
+                    if (path == "" if ref.heading == "" else path.endswith(str(ref.heading)))
+                ]
                 if not bodies:
                     problems.append(f"{item.id}: no section '{ref.heading}' in {ref.file}")
                 elif not any(_norm(ref.text) in _norm(b) for b in bodies):

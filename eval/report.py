@@ -8,9 +8,22 @@ import math
 from pathlib import Path
 from typing import Any
 
-SHOWN = ("hit@1", "hit@10", "mrr", "ndcg@10", "recall@4", "refusal_accuracy_unanswerable", "false_refusal_rate",
-         "citation_supported_share", "context_relevance", "faithfulness", "answer_relevancy",
-         "non_llm_context_recall", "semantic_similarity", "rouge_l")
+SHOWN = (
+    "hit@1",
+    "hit@10",
+    "mrr",
+    "ndcg@10",
+    "recall@4",
+    "refusal_accuracy_unanswerable",
+    "false_refusal_rate",
+    "citation_supported_share",
+    "context_relevance",
+    "faithfulness",
+    "answer_relevancy",
+    "non_llm_context_recall",
+    "semantic_similarity",
+    "rouge_l",
+)
 PER_QUESTION = ("hit@10", "mrr", "ndcg@10", "recall@4", "supported_share", "faithfulness", "semantic_similarity")
 
 
@@ -77,23 +90,34 @@ def write_report(out: Path, summaries: list[dict[str, Any]], rows: list[dict[str
     (out / "summary.json").write_text(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2))
     images = _plots(out, summaries, rows)
     keys = [k for k in SHOWN if any(s.get(k) is not None for s in summaries)]
-    lines = [f"# notes-rag eval — {', '.join(s['config'] for s in summaries)}", "",
-             f"Judge: **{summaries[0]['judge']}**. Backend: {summaries[0]['backend']}. Questions: "
-             f"{summaries[0]['questions']} ({summaries[0]['answerable']} answerable, "
-             f"{summaries[0]['unanswerable']} unanswerable).", "",
-             "| metric | " + " | ".join(s["config"] for s in summaries) + " |",
-             "|---|" + "---|" * len(summaries)]
+    lines = [
+        f"# notes-rag eval — {', '.join(s['config'] for s in summaries)}",
+        "",
+        f"Judge: **{summaries[0]['judge']}**. Backend: {summaries[0]['backend']}. Questions: "
+        f"{summaries[0]['questions']} ({summaries[0]['answerable']} answerable, "
+        f"{summaries[0]['unanswerable']} unanswerable).",
+        "",
+        "| metric | " + " | ".join(s["config"] for s in summaries) + " |",
+        "|---|" + "---|" * len(summaries),
+    ]
     for k in [*keys, "latency_p50_ms", "latency_p95_ms"]:
         lines.append(f"| {k} | " + " | ".join(_fmt(s.get(k)) for s in summaries) + " |")
-    nan_notes = [f"{k}: {s[k]} NaN of {s.get(k[:-4] + '_n')}" for s in summaries for k in s
-                 if k.endswith("_nan") and s[k]]
-    lines += ["", "NaN scores (judge failed or abstained; kept, not dropped): " + ("; ".join(nan_notes) or "none"),
-              "", f"Refusal calibration (best threshold on this run): {summaries[0].get('refusal_calibration')}", ""]
+    nan_notes = [
+        f"{k}: {s[k]} NaN of {s.get(k[:-4] + '_n')}" for s in summaries for k in s if k.endswith("_nan") and s[k]
+    ]
+    lines += [
+        "",
+        "NaN scores (judge failed or abstained; kept, not dropped): " + ("; ".join(nan_notes) or "none"),
+        "",
+        f"Refusal calibration (best threshold on this run): {summaries[0].get('refusal_calibration')}",
+        "",
+    ]
     lines += [f"![{img}]({img})" for img in images]
     (out / "report.md").write_text("\n".join(lines) + "\n")
     rows_html = "".join(
         f"<tr><td>{html.escape(k)}</td>" + "".join(f"<td>{_fmt(s.get(k))}</td>" for s in summaries) + "</tr>"
-        for k in [*keys, "latency_p50_ms", "latency_p95_ms"])
+        for k in [*keys, "latency_p50_ms", "latency_p95_ms"]
+    )
     head = "".join(f"<th>{html.escape(s['config'])}</th>" for s in summaries)
     (out / "report.html").write_text(
         "<!doctype html><meta charset=utf-8><title>notes-rag eval</title>"
@@ -102,5 +126,6 @@ def write_report(out: Path, summaries: list[dict[str, Any]], rows: list[dict[str
         f"<h1>notes-rag eval</h1><p>Judge: <b>{html.escape(summaries[0]['judge'])}</b>; backend "
         f"{html.escape(str(summaries[0]['backend']))}</p><table><tr><th>metric</th>{head}</tr>{rows_html}</table>"
         f"<p>{html.escape('NaN: ' + ('; '.join(nan_notes) or 'none'))}</p>"
-        + "".join(f'<p><img src="{img}"></p>' for img in images))
+        + "".join(f'<p><img src="{img}"></p>' for img in images)
+    )
     return out

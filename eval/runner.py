@@ -26,47 +26,73 @@ CONFIGS: dict[str, RetrievalConfig] = {
 RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@10", "mrr", "ndcg@10", "recall@4", "recall@10")
 
 
-def evaluate_item(item: GoldenItem, services: Services, config: RetrievalConfig, scorer: Scorer | None) -> dict[str, Any]:
+def evaluate_item(
+    item: GoldenItem, services: Services, config: RetrievalConfig, scorer: Scorer | None
+) -> dict[str, Any]:
     """One question: answer it, rank contexts, compute every metric."""
     pipeline = services.pipeline
     t0 = time.perf_counter()
     answer = pipeline.answer(item.question, item.history, config=config)
     latency = (time.perf_counter() - t0) * 1000
     hits = pipeline.retriever.retrieve(answer.question, k=10, config=config).hits
-    found = [{i for i, ref in enumerate(item.contexts) for src in [h.chunk.source, *h.also_in] if ref.matches(src)}
-             for h in hits]
+    found = [
+        {i for i, ref in enumerate(item.contexts) for src in [h.chunk.source, *h.also_in] if ref.matches(src)}
+        for h in hits
+    ]
     row: dict[str, Any] = {
-        "id": item.id, "question": item.question, "standalone_question": answer.question, "tags": item.tags,
-        "answerable": item.answerable, "retrieved": [h.chunk.id for h in hits],
+        "id": item.id,
+        "question": item.question,
+        "standalone_question": answer.question,
+        "tags": item.tags,
+        "answerable": item.answerable,
+        "retrieved": [h.chunk.id for h in hits],
         "retrieved_sources": [h.chunk.source.label() for h in hits],
         "best_similarity": max((h.dense_score or 0.0 for h in hits), default=0.0),
-        "answer": answer.answer, "refused": answer.refused, "refusal_reason": answer.refusal_reason,
+        "answer": answer.answer,
+        "refused": answer.refused,
+        "refusal_reason": answer.refusal_reason,
         "citations": [c.model_dump(mode="json", exclude_none=True) for c in answer.citations],
-        "latency_ms": round(latency, 1), "backend": answer.backend,
+        "latency_ms": round(latency, 1),
+        "backend": answer.backend,
     }
     if item.answerable:
         rel = [bool(f) for f in found]
         # nDCG gains: a hit earns 1 only for a reference no earlier hit matched (a section split into several
         # chunks is one reference), so the ideal is min(#references, 10) ones and the score stays in [0, 1].
-        gains, covered = [], set()
+        gains: list[float] = []
+        covered: set[int] = set()
         for f in found:
             gains.append(1.0 if f - covered else 0.0)
             covered |= f
-        row.update({
-            "hit@1": hit_at_k(rel, 1), "hit@3": hit_at_k(rel, 3), "hit@10": hit_at_k(rel, 10), "mrr": mrr(rel),
-            "ndcg@10": ndcg_at_k(gains, 10, n_relevant=len(item.contexts)),
-            "recall@4": recall_at_k(found, len(item.contexts), 4),
-            "recall@10": recall_at_k(found, len(item.contexts), 10),
-        })
+        row.update(
+            {
+                "hit@1": hit_at_k(rel, 1),
+                "hit@3": hit_at_k(rel, 3),
+                "hit@10": hit_at_k(rel, 10),
+                "mrr": mrr(rel),
+                "ndcg@10": ndcg_at_k(gains, 10, n_relevant=len(item.contexts)),
+                "recall@4": recall_at_k(found, len(item.contexts), 4),
+                "recall@10": recall_at_k(found, len(item.contexts), 10),
+            }
+        )
     row["refusal_correct"] = answer.refused == (not item.answerable)
-    row["supported_share"] = (sum(c.supported for c in answer.citations) / len(answer.citations)
-                              if answer.citations else None)
+    row["supported_share"] = (
+        sum(c.supported for c in answer.citations) / len(answer.citations) if answer.citations else None
+    )
     if scorer is not None and item.answerable and not answer.refused:
         chunks = pipeline.retriever.index.get_chunks(c.chunk_id for c in answer.citations)
-        contexts = [chunks[c.chunk_id].text for c in answer.citations if c.chunk_id in chunks] or \
-                   [h.chunk.text for h in hits[:4]]
-        row.update(scorer.score(answer.question, answer.answer, contexts, item.reference_answer,
-                                reference_chunk_texts(item, pipeline.retriever.index)))
+        contexts = [chunks[c.chunk_id].text for c in answer.citations if c.chunk_id in chunks] or [
+            h.chunk.text for h in hits[:4]
+        ]
+        row.update(
+            scorer.score(
+                answer.question,
+                answer.answer,
+                contexts,
+                item.reference_answer,
+                reference_chunk_texts(item, pipeline.retriever.index),
+            )
+        )
     return row
 
 
@@ -83,8 +109,13 @@ def reference_chunk_texts(item: GoldenItem, index: Any) -> list[str]:
     return out
 
 
-def run(items: list[GoldenItem], services: Services, config: RetrievalConfig, scorer: Scorer | None,
-        advance: Callable[[], None] = lambda: None) -> list[dict[str, Any]]:
+def run(
+    items: list[GoldenItem],
+    services: Services,
+    config: RetrievalConfig,
+    scorer: Scorer | None,
+    advance: Callable[[], None] = lambda: None,
+) -> list[dict[str, Any]]:
     rows = []
     for item in items:
         rows.append(evaluate_item(item, services, config, scorer))
@@ -92,7 +123,7 @@ def run(items: list[GoldenItem], services: Services, config: RetrievalConfig, sc
     return rows
 
 
-def _mean(values: list[float]) -> float | None:
+def _mean(values: list[Any]) -> float | None:
     vals = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     return round(statistics.fmean(vals), 4) if vals else None
 
@@ -117,8 +148,14 @@ def summarize(rows: list[dict[str, Any]], config: str, judge: str, backend: str)
     ans = [r for r in rows if r["answerable"]]
     unans = [r for r in rows if not r["answerable"]]
     answered = [r for r in ans if not r["refused"]]
-    summary: dict[str, Any] = {"config": config, "judge": judge, "backend": backend, "questions": len(rows),
-                               "answerable": len(ans), "unanswerable": len(unans)}
+    summary: dict[str, Any] = {
+        "config": config,
+        "judge": judge,
+        "backend": backend,
+        "questions": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(unans),
+    }
     for key in RETRIEVAL_KEYS:
         summary[key] = _mean([r[key] for r in ans])
     summary["refusal_accuracy_unanswerable"] = _mean([1.0 if r["refused"] else 0.0 for r in unans])
@@ -137,7 +174,10 @@ def summarize(rows: list[dict[str, Any]], config: str, judge: str, backend: str)
     by_tag: dict[str, Any] = {}
     for tag in sorted({t for r in ans for t in r["tags"]}):
         tagged = [r for r in ans if tag in r["tags"]]
-        by_tag[tag] = {"n": len(tagged), "hit@10": _mean([r["hit@10"] for r in tagged]),
-                       "mrr": _mean([r["mrr"] for r in tagged])}
+        by_tag[tag] = {
+            "n": len(tagged),
+            "hit@10": _mean([r["hit@10"] for r in tagged]),
+            "mrr": _mean([r["mrr"] for r in tagged]),
+        }
     summary["by_tag"] = by_tag
     return summary

@@ -35,7 +35,7 @@ def ragas_embeddings(embedder: Embedder) -> Any:
     """Our MiniLM embedder behind ragas' embeddings interface (no hub download)."""
     from ragas.embeddings import BaseRagasEmbeddings
 
-    class MiniLM(BaseRagasEmbeddings):  # type: ignore[misc]
+    class MiniLM(BaseRagasEmbeddings):
         def __init__(self) -> None:
             super().__init__()
             from ragas.run_config import RunConfig
@@ -60,22 +60,29 @@ def ragas_embeddings(embedder: Embedder) -> Any:
 def make_judge(kind: str, settings: Any) -> Judge:
     """Build a judge; local starts the packaged GGUF (or llm_opts.model_path) in-process."""
     if kind in ("none", "standin"):
-        return Judge(kind, {"none": "no judge (non-LLM metrics only)",
-                            "standin": "deterministic stand-in (embedding heuristics, not ragas)"}[kind])
+        return Judge(
+            kind,
+            {
+                "none": "no judge (non-LLM metrics only)",
+                "standin": "deterministic stand-in (embedding heuristics, not ragas)",
+            }[kind],
+        )
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
     from ragas.llms import LangchainLLMWrapper
 
     if kind == "local":
         from rag_service.answer.llm import LocalServer
 
         server = LocalServer.start(settings)
-        chat = ChatOpenAI(base_url=f"{server.address}/v1", api_key="none", model="local", temperature=0,
-                          max_tokens=512, timeout=600)
+        chat = ChatOpenAI(
+            base_url=f"{server.address}/v1", api_key=SecretStr("none"), model="local", temperature=0, timeout=600
+        )
         return Judge("local", f"local:{server.model_path.name}", LangchainLLMWrapper(chat), server)
     opts = settings.llm_opts
     if not opts.base_url:
         raise ValueError("--judge openai needs llm_opts.base_url (NOTES_RAG_LLM_OPTS__BASE_URL)")
-    chat = ChatOpenAI(base_url=opts.base_url, api_key=opts.api_key, model=opts.api_model, temperature=0)
+    chat = ChatOpenAI(base_url=opts.base_url, api_key=SecretStr(opts.api_key), model=opts.api_model, temperature=0)
     return Judge("openai", f"openai:{opts.api_model}", LangchainLLMWrapper(chat))
 
 
@@ -83,13 +90,17 @@ class Scorer:
     """Scores one (question, answer, contexts, reference) sample with every configured metric."""
 
     def __init__(self, judge: Judge, embedder: Embedder) -> None:
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="ragas")
-        from ragas.metrics import (
-            NonLLMContextPrecisionWithReference,
-            NonLLMContextRecall,
-            RougeScore,
-            SemanticSimilarity,
-        )
+        with warnings.catch_warnings():  # ragas 0.4 deprecates these imports in favour of a different API
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from ragas.metrics import (
+                ContextRelevance,
+                Faithfulness,
+                NonLLMContextPrecisionWithReference,
+                NonLLMContextRecall,
+                ResponseRelevancy,
+                RougeScore,
+                SemanticSimilarity,
+            )
 
         self.judge = judge
         self.embedder = embedder
@@ -103,21 +114,25 @@ class Scorer:
         }
         self.llm_metrics: dict[str, Any] = {}
         if judge.llm is not None:
-            from ragas.metrics import ContextRelevance, Faithfulness, ResponseRelevancy
-
             self.llm_metrics = {
                 "context_relevance": ContextRelevance(llm=judge.llm),
                 "faithfulness": Faithfulness(llm=judge.llm),
                 "answer_relevancy": ResponseRelevancy(llm=judge.llm, embeddings=emb, strictness=1),
             }
 
-    def score(self, question: str, answer: str, contexts: list[str], reference: str,
-              reference_contexts: list[str]) -> dict[str, float]:
+    def score(
+        self, question: str, answer: str, contexts: list[str], reference: str, reference_contexts: list[str]
+    ) -> dict[str, float]:
         """Every metric for one sample; NaN where a metric failed or abstained."""
         from ragas import SingleTurnSample
 
-        sample = SingleTurnSample(user_input=question, response=answer, retrieved_contexts=contexts or [""],
-                                  reference=reference, reference_contexts=reference_contexts or [reference])
+        sample = SingleTurnSample(
+            user_input=question,
+            response=answer,
+            retrieved_contexts=contexts or [""],
+            reference=reference,
+            reference_contexts=reference_contexts or [reference],
+        )
         out: dict[str, float] = {}
         for name, metric in {**self.non_llm, **self.llm_metrics}.items():
             out[name] = _safe(lambda m=metric: asyncio.run(m.single_turn_ascore(sample)))
@@ -132,8 +147,11 @@ class Scorer:
         q, a, ctx = vecs[0], vecs[1], vecs[2:]
         sentences = [s for s in split_sentences(answer) if len(s.split()) >= 3] or [answer]
         grounded = [max(self.checker.support(s, c).score for c in contexts) for s in sentences]
-        return {"context_relevance": float((ctx @ q).mean()), "faithfulness": float(sum(grounded) / len(grounded)),
-                "answer_relevancy": float(a @ q)}
+        return {
+            "context_relevance": float((ctx @ q).mean()),
+            "faithfulness": float(sum(grounded) / len(grounded)),
+            "answer_relevancy": float(a @ q),
+        }
 
 
 def _safe(fn: Any) -> float:

@@ -189,7 +189,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
 ) -> None:
     """Answer one question with numbered, clickable sources."""
-    from rag_service.api.services import build_services, linked
+    from rag_service.api.services import build_services
 
     settings = make_settings(data_dir, llm=llm)
     with console.status(f"loading ({settings.llm} backend)"):
@@ -207,11 +207,18 @@ def ask(
                 else:
                     answer = event.data
             sys.stdout.write("\n")
-            assert answer is not None
+            if answer is None:
+                raise typer.Exit(1)
             if not answer.refused and answer.answer != streamed.strip():
                 typer.echo(f"\nChecked answer (keys added where the model left a sentence uncited):\n{answer.answer}")
     finally:
         services.close()
+    _print_answer(answer, settings, as_json)
+
+
+def _print_answer(answer: Any, settings: Settings, as_json: bool) -> None:
+    from rag_service.api.services import linked
+
     for c in answer.citations:
         c.source = linked(c.source, settings)
     for r in answer.related:
@@ -236,8 +243,9 @@ Judge = Annotated[str, typer.Option(help="none | standin | local | openai (LLM j
 
 
 def _bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
 
 
 def _eval_setup(data_dir: Path | None, llm: str | None, judge: str, dataset: Path | None, limit: int | None) -> Any:
@@ -312,7 +320,7 @@ def eval_compare(
                 console.print("hybrid+rerank skipped: no retrieval.rerank_model set (none ships offline)")
                 continue
             task = bar.add_task(name, total=len(items))
-            rows = run(items, services, cfg, scorer, lambda t=task: bar.advance(t))
+            rows = run(items, services, cfg, scorer, lambda t=task: bar.advance(t))  # type: ignore[misc]
             summaries.append(summarize(rows, name, judge_obj.name, services.pipeline.backend))
             all_rows += [{**r, "config": name} for r in rows]
     folder = write_report(_out_dir(settings, out, "compare"), summaries, all_rows)
@@ -363,7 +371,9 @@ def eval_beir(
 
 @eval_app.command("calibrate")
 def eval_calibrate(
-    claims: Annotated[Path, typer.Option(help="SciFact claims_dev.jsonl.")] = Path("../shared/datasets/scifact/claims_dev.jsonl"),
+    claims: Annotated[Path, typer.Option(help="SciFact claims_dev.jsonl.")] = Path(
+        "../shared/datasets/scifact/claims_dev.jsonl"
+    ),
     judge: Judge = "local",
     limit: Annotated[int | None, typer.Option(help="Pairs for the LLM judge (balanced over labels).")] = 24,
     data_dir: DataDir = None,
@@ -383,8 +393,12 @@ def eval_calibrate(
     report: dict[str, Any] = {}
     with _bar() as bar:
         task = bar.add_task("support check (all pairs)", total=len(everything))
-        report["support_check"] = calibrate(everything, support_checker_score(SupportChecker(embedder)),
-                                            settings.answer.support_threshold, lambda: bar.advance(task))
+        report["support_check"] = calibrate(
+            everything,
+            support_checker_score(SupportChecker(embedder)),
+            settings.answer.support_threshold,
+            lambda: bar.advance(task),
+        )
         if judge not in ("none", "standin"):
             judge_obj = make_judge(judge, settings)
             faith = Scorer(judge_obj, embedder).llm_metrics["faithfulness"]
@@ -393,8 +407,9 @@ def eval_calibrate(
             from eval.triad import _safe
 
             def score(claim: str, evidence: str) -> float:
-                sample = SingleTurnSample(user_input="Is this claim supported?", response=claim,
-                                          retrieved_contexts=[evidence])
+                sample = SingleTurnSample(
+                    user_input="Is this claim supported?", response=claim, retrieved_contexts=[evidence]
+                )
                 return _safe(lambda: asyncio.run(faith.single_turn_ascore(sample)))
 
             subset = pairs(claims, limit=limit)

@@ -93,7 +93,9 @@ class LLMSettings(_Group):
 
 
 class AnswerSettings(_Group):
-    max_contexts: int = Field(default=4, ge=1, le=20, description="Contexts put in the prompt (4 measured best for the 1.5B local model).")
+    max_contexts: int = Field(
+        default=4, ge=1, le=20, description="Contexts put in the prompt (4 measured best for the 1.5B local model)."
+    )
     context_chars: int = Field(default=900, ge=200, description="Max characters of one context in the prompt.")
     min_evidence: float = Field(
         default=0.30,

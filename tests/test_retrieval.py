@@ -24,8 +24,14 @@ def test_weighted_rrf_by_hand() -> None:
 
 
 def test_link_graph_points_from_note_chunks_to_papers(full_index: HybridIndex) -> None:
-    moe_note = sorted((c for c in full_index.get_chunks(full_index.chunk_ids("large-language-models.md")).values()
-                       if c.source.heading_path == ["Groq", "MoE papers"]), key=lambda c: c.position)
+    moe_note = sorted(
+        (
+            c
+            for c in full_index.get_chunks(full_index.chunk_ids("large-language-models.md")).values()
+            if c.source.heading_path == ["Groq", "MoE papers"]
+        ),
+        key=lambda c: c.position,
+    )
     assert moe_note
     papers = linked_papers_of(full_index, [c.id for c in moe_note])
     assert papers == ["1701.06538", "2101.03961"]  # only indexed papers (of the five linked), in link order
@@ -48,8 +54,9 @@ def test_near_duplicates_collapse_into_one_hit(full_index: HybridIndex) -> None:
     dpo = [h for h in hits if h.chunk.source.heading_path and h.chunk.source.heading_path[-1] == "DPO training"]
     assert len(dpo) == 1, "contents.md and large-language-models.md repeat the DPO section: one slot, two sources"
     assert {dpo[0].chunk.source.file, *(s.file for s in dpo[0].also_in)} == {"contents.md", "large-language-models.md"}
-    raw = retriever.retrieve("DPO training gradient accumulation learning rate beta", k=5,
-                             config=RetrievalConfig(dedupe=False)).hits
+    raw = retriever.retrieve(
+        "DPO training gradient accumulation learning rate beta", k=5, config=RetrievalConfig(dedupe=False)
+    ).hits
     assert sum(1 for h in raw if h.chunk.source.heading_path and h.chunk.source.heading_path[-1] == "DPO training") == 2
 
 
@@ -68,8 +75,15 @@ def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory, embedder: Embed
     torch.manual_seed(0)
     path = tmp_path_factory.mktemp("tiny-ce")
     tok = AutoTokenizer.from_pretrained(embedder.path)
-    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                     intermediate_size=64, num_labels=1, max_position_embeddings=512)
+    cfg = BertConfig(
+        vocab_size=tok.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=1,
+        max_position_embeddings=512,
+    )
     BertForSequenceClassification(cfg).save_pretrained(path)
     tok.save_pretrained(path)
     return path

@@ -65,7 +65,7 @@ def build_llm(settings: Settings) -> LLMHandle | None:
     from llama_index.llms.openai_like import OpenAILike
 
     opts = settings.llm_opts
-    common = dict(
+    common: dict[str, Any] = dict(
         is_chat_model=True,
         context_window=opts.n_ctx,
         max_tokens=opts.max_tokens,

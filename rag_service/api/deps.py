@@ -14,22 +14,22 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def get_services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    services: Services = request.app.state.services
+    return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def require_key(
-    services: ServicesDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
+def require_key(services: ServicesDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
     """With NOTES_RAG_API_KEY set, every /v1 route needs ``Authorization: Bearer <key>``."""
     expected = services.settings.api_key
     if not expected:
         return
     if creds is None or not secrets.compare_digest(creds.credentials.encode(), expected.encode()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or wrong API key",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "missing or wrong API key", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 def check_length(text: str, services: Services, field: str) -> None:

@@ -75,7 +75,9 @@ class HybridRetriever:
         chunks = self.index.get_chunks(ids)
         vectors = self.index.vectors(ids)
         hits = [
-            ScoredChunk(chunk=chunks[cid], score=score, dense_score=float(vectors[cid] @ qvec) if cid in vectors else None)
+            ScoredChunk(
+                chunk=chunks[cid], score=score, dense_score=float(vectors[cid] @ qvec) if cid in vectors else None
+            )
             for cid, score in pool
             if cid in chunks
         ]

@@ -48,7 +48,9 @@ def chat(body: ChatRequest, services: ServicesDep) -> Answer | StreamingResponse
                 yield _sse("token", {"text": event.data})
             else:
                 answer = _with_links(event.data, services).model_dump(mode="json", exclude_none=True)
-                yield _sse("citations", {k: answer.get(k) for k in ("citations", "refused", "refusal_reason", "related")})
+                yield _sse(
+                    "citations", {k: answer.get(k) for k in ("citations", "refused", "refusal_reason", "related")}
+                )
                 yield _sse("done", answer)
 
     return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

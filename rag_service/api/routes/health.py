@@ -20,6 +20,9 @@ def readyz(request: Request) -> JSONResponse:
     services = getattr(request.app.state, "services", None)
     chunks = services.index.count() if services else 0
     ready = chunks > 0
-    body = {"status": "ready" if ready else "not ready", "chunks": chunks,
-            "backend": services.pipeline.backend if services else None}
+    body = {
+        "status": "ready" if ready else "not ready",
+        "chunks": chunks,
+        "backend": services.pipeline.backend if services else None,
+    }
     return JSONResponse(status_code=200 if ready else 503, content=body)

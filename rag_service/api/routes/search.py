@@ -16,7 +16,11 @@ def search(body: SearchRequest, services: ServicesDep) -> SearchResponse:
     """Top-k chunks for a query (BM25 + dense, fused by chunk id)."""
     check_length(body.query, services, "query")
     result = services.pipeline.retriever.retrieve(body.query, body.k, body.filters.as_dict() if body.filters else None)
-    return SearchResponse(results=[
-        SearchHit(chunk_id=h.chunk.id, score=h.score, text=h.chunk.text, source=linked(h.chunk.source, services.settings))
-        for h in result.hits
-    ])
+    return SearchResponse(
+        results=[
+            SearchHit(
+                chunk_id=h.chunk.id, score=h.score, text=h.chunk.text, source=linked(h.chunk.source, services.settings)
+            )
+            for h in result.hits
+        ]
+    )

@@ -1,0 +1,27 @@
+"""docker-compose.yml is valid YAML describing Chroma + the API with healthchecks, and every NOTES_RAG_ variable
+it sets is a real setting (no Docker engine runs here; the tests start the same services directly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from rag_service.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_compose_file() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"chroma", "api"}
+    assert all("healthcheck" in s for s in services.values())
+    assert services["api"]["depends_on"]["chroma"]["condition"] == "service_healthy"
+    env = services["api"]["environment"]
+    assert env["NOTES_RAG_CHROMA_HOST"] == "chroma"
+    fields = {name.upper() for name in Settings.model_fields}
+    for key in env:
+        if key.startswith("NOTES_RAG_"):
+            assert key.removeprefix("NOTES_RAG_").split("__")[0] in fields, key
+    assert (ROOT / "Dockerfile").read_text().count("notes-rag") >= 1
