@@ -23,7 +23,8 @@ from rag_service.offline import ensure_offline_env  # noqa: E402
 
 ensure_offline_env()
 
-from ingest.pipeline import Progress, run  # noqa: E402
+from ingest.common import Progress  # noqa: E402
+from ingest.pipeline import run  # noqa: E402
 from rag_service.index.embedder import Embedder  # noqa: E402
 from rag_service.index.store import HybridIndex  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402

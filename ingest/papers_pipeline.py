@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from ingest.chunk_papers import chunk_paper
+from ingest.common import Progress, config_signature, content_hash, embed_in_batches
 from ingest.papers import resolve_papers, scan_papers_dir
 from ingest.pdf import PdfError, read_pdf
 from rag_service.index.store import HybridIndex
@@ -28,15 +29,12 @@ def ingest_papers(
     settings: Settings,
     index: HybridIndex,
     report: IngestReport,
-    progress: object,
+    progress: Progress,
     *,
     papers_dir: Path | None,
     fetch: bool,
 ) -> None:
     """Make the index hold exactly the papers that notes link (plus any given in --papers-dir)."""
-    from ingest.pipeline import Progress, config_signature, content_hash, embed_in_batches
-
-    assert isinstance(progress, Progress)
     links = linked_papers(index)
     explicit = set(scan_papers_dir(papers_dir)) if papers_dir else set()
     wanted = {pid: url for pid, (url, _) in links.items()}

@@ -6,37 +6,25 @@ changed ones have their chunks replaced, vanished ones are deleted from both ind
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from ingest.chunk_notes import chunk_note
+from ingest.common import Progress, config_signature, content_hash, embed_in_batches
 from ingest.links import links_for_chunks
 from ingest.notes import Note, NoteError, read_note
+from ingest.papers_pipeline import ingest_papers
 from rag_service.index.store import HybridIndex
 from rag_service.settings import Settings
 from rag_service.types import Chunk, IngestReport, SourceReport
 
 NOTE_SUFFIXES = (".md", ".markdown")
-# Bump when chunking logic changes so every source is re-chunked once.
-CHUNKER_VERSION = "1"
 
 
 class NothingIngestedError(RuntimeError):
     """No file of the run could be ingested."""
-
-
-@dataclass
-class Progress:
-    """Progress callbacks: ``start(label, total)`` then ``advance(n)``; the CLI plugs rich in, library use is silent."""
-
-    start: Callable[[str, int], None] = lambda label, total: None
-    advance: Callable[[int], None] = lambda n: None
 
 
 def find_notes(paths: list[Path]) -> list[tuple[Path, Path]]:
@@ -51,29 +39,6 @@ def find_notes(paths: list[Path]) -> list[tuple[Path, Path]]:
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
     return found
-
-
-def config_signature(settings: Settings) -> str:
-    c = settings.chunking
-    return f"{CHUNKER_VERSION}:{settings.embedding.model}:{c.max_tokens}:{c.overlap_tokens}"
-
-
-def content_hash(data: bytes, signature: str) -> str:
-    return hashlib.sha256(signature.encode() + b"\x00" + data).hexdigest()
-
-
-def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> np.ndarray:
-    """Embed all chunk texts in one length-sorted pass (as ``model.encode`` does internally, so batches pad little),
-    in slices of a few model batches so the progress bar moves; rows come back in input order."""
-    texts = [c.index_text for c in chunks]
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    out = np.zeros((len(texts), index.embedder.dim), dtype=np.float32)
-    step = index.embedder.batch_size * 4
-    for start in range(0, len(order), step):
-        part = order[start : start + step]
-        out[part] = index.embedder.encode([texts[i] for i in part])
-        progress.advance(len(part))
-    return out
 
 
 @contextmanager
@@ -172,8 +137,6 @@ def run(
         report.repaired = index.repair()
         ingest_notes(settings, paths, index, report, progress)
         if with_papers:
-            from ingest.papers_pipeline import ingest_papers
-
             ingest_papers(
                 settings,
                 index,

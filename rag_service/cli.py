@@ -56,8 +56,8 @@ def ingest(
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file failed.")] = False,
 ) -> None:
     """Ingest notes (and the papers they link) into the hybrid index, incrementally."""
+    from ingest.common import Progress as PipelineProgress
     from ingest.pipeline import NothingIngestedError, run
-    from ingest.pipeline import Progress as PipelineProgress
     from rag_service.index.store import open_index
 
     settings = make_settings(data_dir)

@@ -1,0 +1,47 @@
+"""Pieces both ingest steps (notes and papers) share: progress callbacks, content hashes, batched embedding."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag_service.index.store import HybridIndex
+from rag_service.settings import Settings
+from rag_service.types import Chunk
+
+# Bump when chunking logic changes so every source is re-chunked once.
+CHUNKER_VERSION = "1"
+
+
+@dataclass
+class Progress:
+    """Progress callbacks: ``start(label, total)`` then ``advance(n)``; the CLI plugs rich in, library use is silent."""
+
+    start: Callable[[str, int], None] = lambda label, total: None
+    advance: Callable[[int], None] = lambda n: None
+
+
+def config_signature(settings: Settings) -> str:
+    c = settings.chunking
+    return f"{CHUNKER_VERSION}:{settings.embedding.model}:{c.max_tokens}:{c.overlap_tokens}"
+
+
+def content_hash(data: bytes, signature: str) -> str:
+    return hashlib.sha256(signature.encode() + b"\x00" + data).hexdigest()
+
+
+def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> np.ndarray:
+    """Embed all chunk texts in one length-sorted pass (as ``model.encode`` does internally, so batches pad little),
+    in slices of a few model batches so the progress bar moves; rows come back in input order."""
+    texts = [c.index_text for c in chunks]
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    out = np.zeros((len(texts), index.embedder.dim), dtype=np.float32)
+    step = index.embedder.batch_size * 4
+    for start in range(0, len(order), step):
+        part = order[start : start + step]
+        out[part] = index.embedder.encode([texts[i] for i in part])
+        progress.advance(len(part))
+    return out
