@@ -24,17 +24,7 @@ done
 echo "Q: $QUESTION"
 curl -fsS -X POST "http://127.0.0.1:$PORT/v1/chat" -H 'Content-Type: application/json' \
   -d "$(.venv/bin/python -c 'import json,sys; print(json.dumps({"message": sys.argv[1]}))' "$QUESTION")" |
-  .venv/bin/python -c '
-import json, sys
-a = json.load(sys.stdin)
-print("A:", a["answer"])
-for c in a.get("citations", []):
-    s = c["source"]
-    label = " › ".join([s.get("file", "")] + s.get("heading_path", [])) if s["type"] == "note" else f"{s.get(\"title\")} p.{s.get(\"page\")}"
-    print(f"  [{c[\"n\"]}] {label}  {s.get(\"url\")}" + ("" if c["supported"] else "  (not supported)"))
-if a["refused"]:
-    print("refused:", a.get("refusal_reason"), "- closest:", [r["source"].get("url") for r in a["related"]])
-'
+  .venv/bin/python scripts/show_answer.py
 if [ "${1:-}" = "--once" ]; then exit 0; fi
 echo "Serving the chat page at http://127.0.0.1:$PORT/ (Ctrl-C to stop)"
 wait $server
