@@ -17,11 +17,12 @@ from rag_service.types import IngestReport, PaperReport, SourceReport
 def linked_papers(index: HybridIndex) -> dict[str, tuple[str, str | None]]:
     """paper id -> (first link URL, first anchor text) over every note link to a fetchable paper."""
     out: dict[str, tuple[str, str | None]] = {}
-    for target, url, anchor in index.db.execute(
-        "SELECT target, url, anchor_text FROM links WHERE target IS NOT NULL ORDER BY source_key, rowid"
-    ):
-        if target not in out or (out[target][1] is None and anchor):
-            out[target] = (url, anchor or (out[target][1] if target in out else None))
+    for link in index.paper_links():
+        target, url, anchor = link["target"], link["url"], link["anchor_text"]
+        if target not in out:
+            out[target] = (url, anchor)
+        elif out[target][1] is None and anchor:
+            out[target] = (out[target][0], anchor)
     return out
 
 

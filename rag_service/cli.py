@@ -51,7 +51,10 @@ def ingest(
     data_dir: DataDir = None,
     rebuild: Annotated[bool, typer.Option(help="Drop the index and ingest everything again.")] = False,
     papers: Annotated[bool, typer.Option(help="Follow the notes' links to papers and index them.")] = True,
-    fetch: Annotated[bool, typer.Option(help="Download linked papers that are not cached.")] = True,
+    fetch: Annotated[
+        bool | None,
+        typer.Option("--fetch/--no-fetch", help="Download linked papers not cached (env NOTES_RAG_FETCH_PAPERS)."),
+    ] = None,
     papers_dir: Annotated[Path | None, typer.Option(help="Local PDFs named by arXiv id.")] = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file failed.")] = False,
 ) -> None:

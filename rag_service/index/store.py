@@ -191,6 +191,27 @@ class HybridIndex:
         res = self.collection.get(ids=ids, include=["embeddings"])
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"], strict=True)}
 
+    def paper_links(self) -> list[dict[str, Any]]:
+        """Every link from a note to a fetchable paper: source_key, chunk_id, url, target (paper id), anchor_text,
+        heading — in note order."""
+        rows = self.db.execute(
+            "SELECT source_key, chunk_id, url, target, anchor_text, heading FROM links WHERE target IS NOT NULL "
+            "ORDER BY source_key, rowid"
+        ).fetchall()
+        keys = ("source_key", "chunk_id", "url", "target", "anchor_text", "heading")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def linked_indexed_papers(self, chunk_ids: list[str]) -> list[tuple[str, str]]:
+        """(chunk id, paper id) for links from the given chunks to papers that are in the index."""
+        if not chunk_ids:
+            return []
+        marks = ",".join("?" * len(chunk_ids))
+        return self.db.execute(
+            f"SELECT l.chunk_id, l.target FROM links l JOIN sources s ON s.key = 'paper:' || l.target "
+            f"WHERE l.chunk_id IN ({marks})",
+            chunk_ids,
+        ).fetchall()
+
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 

@@ -10,14 +10,7 @@ from rag_service.types import ScoredChunk
 
 def linked_papers_of(index: HybridIndex, chunk_ids: list[str]) -> list[str]:
     """Indexed papers linked from the given note chunks, in the order of the chunks that link them."""
-    if not chunk_ids:
-        return []
-    marks = ",".join("?" * len(chunk_ids))
-    rows = index.db.execute(
-        f"SELECT l.chunk_id, l.target FROM links l JOIN sources s ON s.key = 'paper:' || l.target "
-        f"WHERE l.chunk_id IN ({marks})",
-        chunk_ids,
-    ).fetchall()
+    rows = index.linked_indexed_papers(chunk_ids)
     rank = {cid: i for i, cid in enumerate(chunk_ids)}
     out: list[str] = []
     for _, target in sorted(rows, key=lambda r: rank[r[0]]):

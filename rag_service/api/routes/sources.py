@@ -15,20 +15,24 @@ def sources(services: ServicesDep) -> SourcesResponse:
     index = services.index
     indexed = index.sources()
     papers = {s["key"].removeprefix("paper:") for s in indexed if s["type"] == "paper"}
-    rows = index.db.execute(
-        "SELECT source_key, target, heading, anchor_text, url FROM links WHERE target IS NOT NULL"
-    ).fetchall()
+    links = index.paper_links()
     out = []
     for s in indexed:
         info = SourceInfo(key=s["key"], type=s["type"], title=s["meta"].get("title"), chunks=s["chunks"])
         if s["type"] == "note":
-            info.links_to = sorted({t for k, t, *_ in rows if k == s["key"] and t in papers})
+            info.links_to = sorted(
+                {ln["target"] for ln in links if ln["source_key"] == s["key"] and ln["target"] in papers}
+            )
         else:
             pid = s["key"].removeprefix("paper:")
             seen = set()
-            for key, target, heading, anchor, url in rows:
-                if target == pid and (key, heading) not in seen:
-                    seen.add((key, heading))
-                    info.linked_from.append(PaperLink(file=key, heading=heading, anchor_text=anchor, url=url))
+            for ln in links:
+                if ln["target"] == pid and (ln["source_key"], ln["heading"]) not in seen:
+                    seen.add((ln["source_key"], ln["heading"]))
+                    info.linked_from.append(
+                        PaperLink(
+                            file=ln["source_key"], heading=ln["heading"], anchor_text=ln["anchor_text"], url=ln["url"]
+                        )
+                    )
         out.append(info)
     return SourcesResponse(sources=out)
