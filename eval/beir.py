@@ -14,6 +14,7 @@ import numpy as np
 from eval.metrics import ndcg_at_k
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
+from rag_service.retrieval.fusion import rrf
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.rerank import Reranker
 from rag_service.settings import Settings
@@ -80,15 +81,54 @@ def build_index(
     return index
 
 
+Run = dict[str, list[str]]  # query id -> ranked doc ids
+
+
+def _score(run: Run, qrels: dict[str, dict[str, int]]) -> dict[str, float]:
+    ndcgs, recalls = [], []
+    for qid, docs in run.items():
+        rel = qrels[qid]
+        n_rel = sum(1 for v in rel.values() if v > 0)
+        ndcgs.append(ndcg_at_k([float(rel.get(d, 0)) for d in docs], 10, n_relevant=n_rel))
+        recalls.append(len({d for d in docs[:100] if rel.get(d, 0) > 0}) / n_rel)
+    return {"ndcg@10": round(float(np.mean(ndcgs)), 4), "recall@100": round(float(np.mean(recalls)), 4)}
+
+
+def _lists(
+    index: HybridIndex, queries: dict[str, str], depth: int, advance: Callable[[int], None]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """BM25 and dense ranked chunk ids per query, fetched once so every fusion variant reuses them."""
+    out = {}
+    vecs = index.embedder.encode(list(queries.values()))
+    for (qid, text), vec in zip(queries.items(), vecs, strict=True):
+        out[qid] = ([c for c, _ in index.search_lexical(text, depth)], [c for c, _ in index.search_dense(vec, depth)])
+        advance(1)
+    return out
+
+
+def _fuse(
+    lists: dict[str, tuple[list[str], list[str]]], doc_of: dict[str, str], bm25_w: float, dense_w: float, k: int
+) -> Run:
+    return {
+        qid: [doc_of[c] for c, _ in rrf([(lex, bm25_w), (dense, dense_w)], k=k)[:100]]
+        for qid, (lex, dense) in lists.items()
+    }
+
+
+GRID = [(1.0, dw, k) for dw in (0.5, 0.7, 1.0, 1.4, 2.0) for k in (5, 10, 30, 60, 100)]
+
+
 def evaluate(
     folder: Path,
     settings: Settings,
     embedder: Embedder,
     configs: list[str] | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    tune: bool = False,
 ) -> dict[str, dict[str, float]]:
-    """nDCG@10 and Recall@100 per config over the test queries."""
-    _, queries, qrels = load(folder)
+    """nDCG@10 and Recall@100 per config over the test queries. ``tune`` adds ``hybrid-tuned``: RRF weights and k
+    chosen on the TRAIN queries (never on test), then scored once on test."""
+    _, queries, qrels = load(folder, "test")
     bsettings = settings.model_copy(
         update={
             "data_dir": settings.data_dir / "beir-scifact",
@@ -97,25 +137,34 @@ def evaluate(
         }
     )
     index = build_index(folder, bsettings, embedder, progress)
-    reranker = Reranker(settings.retrieval.rerank_model) if settings.retrieval.rerank_model else None
-    retriever = HybridRetriever(index, bsettings.retrieval, reranker)
+    doc_of = {c.id: str(c.source.paper_id) for c in index.get_chunks(index.chunk_ids()).values()}
+    step = progress or (lambda label, total: lambda n: None)
+    lists = _lists(index, queries, 200, step("test queries", len(queries)))
+    r = bsettings.retrieval
+    wanted = configs or list(CONFIGS)
     results: dict[str, dict[str, float]] = {}
-    for name in configs or list(CONFIGS):
-        if name == "hybrid+rerank" and reranker is None:
-            continue
-        ndcgs, recalls = [], []
-        advance = progress(f"queries ({name})", len(queries)) if progress else (lambda n: None)
-        for qid, text in queries.items():
-            hits = retriever.retrieve(text, k=100, config=CONFIGS[name]).hits
-            docs = [h.chunk.source.paper_id for h in hits]
-            rel = qrels[qid]
-            ndcgs.append(
-                ndcg_at_k(
-                    [float(rel.get(str(d), 0)) for d in docs], 10, n_relevant=sum(1 for v in rel.values() if v > 0)
-                )
-            )
-            recalls.append(len({d for d in docs if rel.get(str(d), 0) > 0}) / sum(1 for v in rel.values() if v > 0))
-            advance(1)
-        results[name] = {"ndcg@10": round(float(np.mean(ndcgs)), 4), "recall@100": round(float(np.mean(recalls)), 4)}
+    if "bm25" in wanted:
+        results["bm25"] = _score({q: [doc_of[c] for c in lex[:100]] for q, (lex, _) in lists.items()}, qrels)
+    if "dense" in wanted:
+        results["dense"] = _score({q: [doc_of[c] for c in dense[:100]] for q, (_, dense) in lists.items()}, qrels)
+    if "hybrid" in wanted:
+        results["hybrid"] = _score(_fuse(lists, doc_of, r.bm25_weight, r.dense_weight, r.rrf_k), qrels)
+    if "hybrid+rerank" in wanted and settings.retrieval.rerank_model:
+        retriever = HybridRetriever(index, r, Reranker(settings.retrieval.rerank_model))
+        run = {
+            q: [str(h.chunk.source.paper_id) for h in retriever.retrieve(t, 100, config=CONFIGS["hybrid+rerank"]).hits]
+            for q, t in queries.items()
+        }
+        results["hybrid+rerank"] = _score(run, qrels)
+    if tune:
+        _, train_queries, train_qrels = load(folder, "train")
+        train_lists = _lists(index, train_queries, 200, step("train queries (tuning)", len(train_queries)))
+        best = max(GRID, key=lambda g: _score(_fuse(train_lists, doc_of, *g), train_qrels)["ndcg@10"])
+        results["hybrid-tuned"] = {
+            **_score(_fuse(lists, doc_of, *best), qrels),
+            "bm25_weight": best[0],
+            "dense_weight": best[1],
+            "rrf_k": best[2],
+        }
     index.close()
     return results

@@ -344,6 +344,7 @@ def eval_beir(
     folder: Annotated[Path, typer.Argument(help="BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/).")],
     data_dir: DataDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    tune: Annotated[bool, typer.Option(help="Also tune RRF weights on the train split (hybrid-tuned).")] = True,
 ) -> None:
     """Index a BEIR dataset in its own collection and report nDCG@10 / R@100 per retrieval config."""
     from eval.beir import BASELINES, evaluate
@@ -357,16 +358,18 @@ def eval_beir(
             task = bar.add_task(label, total=total)
             return lambda n: bar.advance(task, n)
 
-        results = evaluate(folder, settings, embedder, progress=progress)
+        results = evaluate(folder, settings, embedder, progress=progress, tune=tune)
     if as_json:
-        sys.stdout.write(json.dumps(results) + "\n")
+        metrics = {name: {k: r[k] for k in ("ndcg@10", "recall@100")} for name, r in results.items()}
+        sys.stdout.write(json.dumps(metrics) + "\n")
         return
     table = Table(title=f"BEIR {folder.name} (test)")
     table.add_column("system")
     table.add_column("nDCG@10", justify="right")
     table.add_column("R@100", justify="right")
     for name, r in results.items():
-        table.add_row(f"notes-rag {name}", f"{r['ndcg@10']:.3f}", f"{r['recall@100']:.3f}")
+        extra = f" (bm25 {r['bm25_weight']}, dense {r['dense_weight']}, k {r['rrf_k']})" if "rrf_k" in r else ""
+        table.add_row(f"notes-rag {name}{extra}", f"{r['ndcg@10']:.3f}", f"{r['recall@100']:.3f}")
     for name, v in BASELINES.items():
         table.add_row(f"[dim]{name} (published)[/dim]", f"{v:.3f}", "")
     Console().print(table)

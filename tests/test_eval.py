@@ -95,10 +95,15 @@ def scifact_subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     qids = list(dict.fromkeys(r.split("\t")[0] for r in rows))[:25]
     kept = [r for r in rows if r.split("\t")[0] in qids]
     (folder / "qrels" / "test.tsv").write_text("\n".join([qrels[0], *kept]) + "\n")
-    wanted = {r.split("\t")[1] for r in kept}
+    train = (SCIFACT / "qrels" / "train.tsv").read_text().splitlines()
+    train_qids = list(dict.fromkeys(r.split("\t")[0] for r in train[1:]))[:20]
+    train_kept = [r for r in train[1:] if r.split("\t")[0] in train_qids]
+    (folder / "qrels" / "train.tsv").write_text("\n".join([train[0], *train_kept]) + "\n")
+    wanted = {r.split("\t")[1] for r in kept + train_kept}
     corpus = [json.loads(x) for x in (SCIFACT / "corpus.jsonl").read_text().splitlines()]
     docs = [d for d in corpus if d["_id"] in wanted] + [d for d in corpus if d["_id"] not in wanted][:300]
     (folder / "corpus.jsonl").write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    qids += train_qids
     queries = [x for x in (SCIFACT / "queries.jsonl").read_text().splitlines() if json.loads(x)["_id"] in qids]
     (folder / "queries.jsonl").write_text("\n".join(queries) + "\n")
     return folder
@@ -114,6 +119,15 @@ def test_beir_on_a_scifact_subset(scifact_subset: Path, tmp_path: Path, embedder
         assert 0.3 < r["ndcg@10"] <= 1 and 0.5 < r["recall@100"] <= 1
     again = evaluate(scifact_subset, make_settings(tmp_path), embedder, configs=["bm25"])
     assert again["bm25"] == results["bm25"], "the index is reused and results are deterministic"
+    tuned = evaluate(scifact_subset, make_settings(tmp_path), embedder, configs=["hybrid"], tune=True)
+    from eval.beir import GRID
+
+    assert (
+        tuned["hybrid-tuned"]["bm25_weight"],
+        tuned["hybrid-tuned"]["dense_weight"],
+        tuned["hybrid-tuned"]["rrf_k"],
+    ) in GRID
+    assert 0.3 < tuned["hybrid-tuned"]["ndcg@10"] <= 1
 
 
 def test_support_check_calibration_on_scifact(embedder: Embedder) -> None:
