@@ -139,13 +139,14 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Hybrid (BM25 + dense) lookup over the index."""
+    from rag_service.api.services import linked
     from rag_service.index.store import open_index
-    from rag_service.retrieval.simple import simple_search
+    from rag_service.retrieval.hybrid import build_retriever
 
     settings = make_settings(data_dir)
     index = open_index(settings)
     try:
-        hits = simple_search(index, query, k)
+        hits = build_retriever(index, settings.retrieval).retrieve(query, k).hits
     finally:
         index.close()
     if as_json:
@@ -155,7 +156,7 @@ def search(
                     "chunk_id": h.chunk.id,
                     "score": h.score,
                     "text": h.chunk.text,
-                    "source": h.chunk.source.model_dump(exclude_none=True, mode="json"),
+                    "source": linked(h.chunk.source, settings).model_dump(exclude_none=True, mode="json"),
                 }
                 for h in hits
             ]

@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
-from rag_service.retrieval.simple import simple_search
+from rag_service.retrieval.hybrid import HybridRetriever
 from tests.conftest import NOTES, make_settings
 from tests.helpers import chroma_server
 
@@ -25,7 +25,11 @@ def test_ingest_and_search_via_chroma_server(tmp_path: Path, embedder: Embedder)
         report = run(settings, [notes], index=index, with_papers=False)
         assert report.chunks_added > 10
         assert index.chroma_ids() == index.chunk_ids()
-        hits = simple_search(index, "DPO with HuggingFace Trainer learning rate", k=3)
+        hits = (
+            HybridRetriever(index, index.settings.retrieval)
+            .retrieve("DPO with HuggingFace Trainer learning rate", k=3)
+            .hits
+        )
         assert hits[0].chunk.source.heading_path == ["Groq", "DPO training"]
         again = run(settings, [notes], index=index, with_papers=False)
         assert again.chunks_added == 0 and again.files_skipped == 1

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rag_service.cli import app
 from rag_service.index.bm25 import BM25Index, Tokenizer
 from rag_service.index.store import HybridIndex
-from rag_service.retrieval.simple import simple_search
+from rag_service.retrieval.hybrid import HybridRetriever
 
 
 def test_every_chunk_id_in_both_indexes(full_index: HybridIndex) -> None:
@@ -60,7 +60,7 @@ def test_known_sections_have_paths_and_anchors(full_index: HybridIndex) -> None:
 
 
 def test_heading_prefix_makes_section_findable(full_index: HybridIndex) -> None:
-    hits = simple_search(full_index, "DPO training", k=5)
+    hits = HybridRetriever(full_index, full_index.settings.retrieval).retrieve("DPO training", k=5).hits
     assert any(h.chunk.source.heading_path and h.chunk.source.heading_path[-1] == "DPO training" for h in hits[:3])
 
 

@@ -19,7 +19,7 @@ from ingest.pdf import PdfError, clean_page, read_pdf
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
-from rag_service.retrieval.simple import simple_search
+from rag_service.retrieval.hybrid import HybridRetriever
 from rag_service.settings import PapersSettings
 from tests.conftest import PAPERS, make_settings
 
@@ -217,7 +217,11 @@ def test_bad_paper_is_reported_and_others_kept(tmp_path: Path, embedder: Embedde
 
 
 def test_moe_query_finds_the_moe_paper(full_index: HybridIndex) -> None:
-    hits = simple_search(full_index, "sparsely-gated mixture of experts noisy top-k gating", k=3)
+    hits = (
+        HybridRetriever(full_index, full_index.settings.retrieval)
+        .retrieve("sparsely-gated mixture of experts noisy top-k gating", k=3)
+        .hits
+    )
     assert any(h.chunk.source.paper_id == "1701.06538" for h in hits)
     paper = next(h.chunk.source for h in hits if h.chunk.source.paper_id == "1701.06538")
     assert paper.url == f"https://arxiv.org/pdf/1701.06538#page={paper.page}"

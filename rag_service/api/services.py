@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from rag_service.answer.llm import LLMHandle, build_llm
 from rag_service.answer.pipeline import AnswerPipeline
 from rag_service.index.store import HybridIndex, open_index
-from rag_service.retrieval.hybrid import HybridRetriever
-from rag_service.retrieval.rerank import Reranker
+from rag_service.retrieval.hybrid import build_retriever
 from rag_service.settings import Settings
 from rag_service.types import Source
 
@@ -27,8 +26,7 @@ class Services:
 def build_services(settings: Settings, index: HybridIndex | None = None, llm: LLMHandle | None = None) -> Services:
     """Open the index, load the reranker (if configured) and the LLM backend, wire the pipeline."""
     index = index or open_index(settings)
-    reranker = Reranker(settings.retrieval.rerank_model) if settings.retrieval.rerank_model else None
-    retriever = HybridRetriever(index, settings.retrieval, reranker)
+    retriever = build_retriever(index, settings.retrieval)
     if llm is None and settings.llm != "extractive":
         llm = build_llm(settings)
     return Services(settings=settings, index=index, pipeline=AnswerPipeline(retriever, settings, llm), llm=llm)

@@ -100,5 +100,11 @@ class HybridRetriever:
         return [cid for cid, _ in sorted(ranked, key=lambda x: -x[1])]
 
 
+def build_retriever(index: HybridIndex, settings: RetrievalSettings) -> HybridRetriever:
+    """The retriever as configured: with the cross-encoder when ``rerank_model`` is set."""
+    reranker = Reranker(settings.rerank_model) if settings.rerank_model else None
+    return HybridRetriever(index, settings, reranker)
+
+
 def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
