@@ -34,7 +34,8 @@ def evaluate_item(
     t0 = time.perf_counter()
     answer = pipeline.answer(item.question, item.history, config=config)
     latency = (time.perf_counter() - t0) * 1000
-    hits = pipeline.retriever.retrieve(answer.question, k=10, config=config).hits
+    ranked = pipeline.retriever.retrieve(answer.question, k=10, config=config)
+    hits = ranked.hits
     found = [
         {i for i, ref in enumerate(item.contexts) for src in [h.chunk.source, *h.also_in] if ref.matches(src)}
         for h in hits
@@ -47,7 +48,7 @@ def evaluate_item(
         "answerable": item.answerable,
         "retrieved": [h.chunk.id for h in hits],
         "retrieved_sources": [h.chunk.source.label() for h in hits],
-        "best_similarity": max((h.dense_score or 0.0 for h in hits), default=0.0),
+        "best_similarity": ranked.best_similarity,
         "answer": answer.answer,
         "refused": answer.refused,
         "refusal_reason": answer.refusal_reason,

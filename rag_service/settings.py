@@ -104,6 +104,11 @@ class AnswerSettings(_Group):
         "false refusals of answerable questions near 7% and refuses half the unanswerable ones; the citation support "
         "check after generation catches more.",
     )
+    extractive_min_similarity: float = Field(
+        default=0.25,
+        description="Extractive backend: a source sentence is quoted when its cosine similarity to the question is at "
+        "least this (single sentences score lower than whole chunks, so this sits below min_evidence).",
+    )
     support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
 
 

@@ -97,7 +97,8 @@ class AnswerPipeline:
         question = self.condense(message, history)
         condense_ms = (time.perf_counter() - t0) * 1000
         result = self.retriever.retrieve(question, k or self.settings.answer.max_contexts, filters, config)
-        best = max((h.dense_score or 0.0 for h in result.hits), default=0.0)
+        # Evidence is judged over the whole candidate pool, as calibrated (eval's best_similarity uses the pool too).
+        best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
         return Prepared(
             question=question, hits=result.hits, refused=best < self.settings.answer.min_evidence, timings=timings
@@ -129,7 +130,8 @@ class AnswerPipeline:
             return prompts.REFUSAL
         vecs = self.retriever.index.embedder.encode([prep.question] + [c for _, c in candidates])
         sims = vecs[1:] @ vecs[0]
-        order = [int(i) for i in np.argsort(-sims)[:3] if sims[i] >= self.settings.answer.min_evidence]
+        floor = self.settings.answer.extractive_min_similarity
+        order = [int(i) for i in np.argsort(-sims)[:3] if sims[i] >= floor]
         if not order:
             return prompts.REFUSAL
         return " ".join(f"{candidates[i][1].rstrip('.')}. [{candidates[i][0]}]" for i in sorted(order))

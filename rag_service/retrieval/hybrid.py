@@ -31,6 +31,7 @@ class RetrievalConfig:
 class RetrievalResult:
     hits: list[ScoredChunk]
     timings: dict[str, float] = field(default_factory=dict)
+    best_similarity: float = 0.0  # max cosine to the query over the whole fused pool, not just the top k
 
 
 class HybridRetriever:
@@ -87,7 +88,8 @@ class HybridRetriever:
             t = time.perf_counter()
             hits = self.reranker.rerank(query, hits[: s.rerank_top_n])
             timings["rerank_ms"] = _ms(t)
-        return RetrievalResult(hits=hits[:k], timings=timings)
+        best = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        return RetrievalResult(hits=hits[:k], timings=timings, best_similarity=best)
 
     def _expand(self, qvec: np.ndarray, top_ids: list[str], filters: Filters | None) -> list[str]:
         """Best chunks (for this query) of the papers that the top note chunks link."""
