@@ -53,7 +53,8 @@ def ingest_papers(
             report.papers.append(PaperReport(paper_id=res.paper_id, status=res.status, reason=res.reason))  # type: ignore[arg-type]
             continue
         progress.advance(1)
-        h = content_hash(res.path.read_bytes(), sig)
+        data = res.path.read_bytes()
+        h = content_hash(data, sig)
         if known.get(key) == h:
             report.papers.append(PaperReport(paper_id=res.paper_id, status=res.status))  # type: ignore[arg-type]
             report.chunks_unchanged += len(index.chunk_ids(key))
@@ -74,13 +75,13 @@ def ingest_papers(
             settings.chunking.overlap_tokens,
             index.embedder.count_tokens,
         )
-        parsed.append((res, key, h, chunks, len(doc.pages), title))
+        parsed.append((res, key, h, chunks, len(doc.pages), title, hashlib.sha256(data).hexdigest()))
 
     all_chunks = [c for p in parsed for c in p[3]]
     progress.start("embedding paper chunks", len(all_chunks))
     all_vecs = embed_in_batches(index, all_chunks, progress)
     offset = 0
-    for res, key, h, chunks, pages, title in parsed:
+    for res, key, h, chunks, pages, title, sha in parsed:
         vecs = all_vecs[offset : offset + len(chunks)]
         offset += len(chunks)
         added, removed, unchanged = index.replace_source(
@@ -94,7 +95,7 @@ def ingest_papers(
                 "title": title,
                 "pages": pages,
                 "origin": res.status,
-                "sha256": hashlib.sha256(res.path.read_bytes()).hexdigest() if res.path else None,
+                "sha256": sha,
             },
         )
         report.chunks_added += added

@@ -69,8 +69,9 @@ def ingest_notes(
         h = content_hash(path.read_bytes(), sig)
         if known.get(rel) == h:
             report.files_skipped += 1
-            report.chunks_unchanged += len(index.chunk_ids(rel))
-            report.sources.append(SourceReport(key=rel, status="unchanged", chunks=len(index.chunk_ids(rel))))
+            n = len(index.chunk_ids(rel))
+            report.chunks_unchanged += n
+            report.sources.append(SourceReport(key=rel, status="unchanged", chunks=n))
             continue
         try:
             note = read_note(path, root)

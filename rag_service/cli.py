@@ -221,12 +221,9 @@ def ask(
 
 
 def _print_answer(answer: Any, settings: Settings, as_json: bool) -> None:
-    from rag_service.api.services import linked
+    from rag_service.api.services import link_answer
 
-    for c in answer.citations:
-        c.source = linked(c.source, settings)
-    for r in answer.related:
-        r.source = linked(r.source, settings)
+    link_answer(answer, settings)
     if as_json:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         return

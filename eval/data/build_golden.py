@@ -1,89 +1,502 @@
 """The golden set, written by hand from the notes and the 7 papers (no LLM-made answers).
 
 Run to regenerate golden.jsonl; tests/test_eval.py checks every reference snippet is verbatim in its source."""
+
 import json
 from pathlib import Path
 
-S="llm-study-notes.md"; C="contents.md"; L="large-language-models.md"; R="reading-list.md"; G="llm-reading-guide.md"
-def note(f,h,t): return {"type":"note","file":f,"heading":h,"text":t}
-def paper(p,pg,t): return {"type":"paper","paper_id":p,"page":pg,"text":t}
+S = "llm-study-notes.md"
+C = "contents.md"
+L = "large-language-models.md"
+R = "reading-list.md"
+G = "llm-reading-guide.md"
+
+
+def note(f, h, t):
+    return {"type": "note", "file": f, "heading": h, "text": t}
+
+
+def paper(p, pg, t):
+    return {"type": "paper", "paper_id": p, "page": pg, "text": t}
+
+
 Q: list[dict] = []
+
+
 def q(question, answer, contexts, tags=(), history=None, answerable=True):
-    Q.append({"id":f"q{len(Q)+1:02d}","question":question,"history":history or [],"answerable":answerable,
-              "reference_answer":answer,"contexts":contexts,"tags":list(tags)})
+    Q.append(
+        {
+            "id": f"q{len(Q) + 1:02d}",
+            "question": question,
+            "history": history or [],
+            "answerable": answerable,
+            "reference_answer": answer,
+            "contexts": contexts,
+            "tags": list(tags),
+        }
+    )
+
+
 # ---- notes
-q("How much did it cost to train Llama 2 70B according to Karpathy's intro to LLMs?","About $2m, and training can take around 12 days on GPUs.",[note(S,"Intro to Large Language Models, Andrej Karpathy","train llma 2 70b cost $2m, can take around 12 days")])
-q("What two files does an LLM consist of in practice?","A parameters file and a run file.",[note(S,"Intro to Large Language Models, Andrej Karpathy","LLM in practice consists of two files, parameters file and run file")])
-q("What are the LLM security problems Karpathy mentions?","Jailbreaks, prompt injection and data poisoning.",[note(S,"Intro to Large Language Models, Andrej Karpathy","data poisoning (malicious data used in training model can poison LLM)")])
-q("What is a chain of thought according to Wei et al.?","A series of intermediate reasoning steps that lead to the final answer.",[note(S,"Wei et al. Chain-of-Thought Prompting Elicits Reasoning in Large Language Models (2022-3)","a chain of thought is a series of intermediate reasoning steps that lead to the final answer")])
-q("Which earlier approaches do my ReAct notes compare it with, and what did each lack?","Act-only (actions, no thoughts), CoT (thoughts, no actions, which leads to hallucination) and Inner Monologue (both, but limited to task decomposition thoughts and no observations).",[note(S,"Yao et al. ReAct (2023)","CoT: only thoughts, no actions (leads to hallucination)")])
-q("What are the three steps of the InstructGPT training method?","Collect demonstration data and train a supervised policy; collect comparison data and train a reward model; optimize a policy against the reward model with PPO.",[note(S,"Training language models to follow instructions with human feedback (openai, 2022)","collection comparison data (between model outputs), and train a reward model")])
-q("How much memory does inference need for a 13B model with 2-byte parameters?","About 31.2 GB: 13 x 2 x 1.2.",[note(S,"memory management","13 * 2 * 1.2 = 31.2GB")])
-q("What are the two steps of inference for transformer-based models?","Prefill, which processes the input tokens in parallel and builds key/value states, and decode, which generates one output token at a time.",[note(S,"modeling","prefill: process input tokens in parallel")])
-q("How much memory is needed to run a 7B model if each parameter takes 2 bytes?","7 x 2 = 14 GB.",[note(S,"modeling","a 7B model requires 7 * 2 = 14B bytes (14GB)")])
-q("When should I choose RAG over finetuning?","For information-based problems (outputs factually wrong or dated) use RAG; for behavior-based problems (format, irrelevant answers) finetune.",[note(S,"RAG & Finetuning","information based problems: outputs are factually wrong or dated --> RAG")])
-q("What workflow do my notes give for diagnosing and improving model performance?","Establish eval, try prompting with more examples, RAG with term-based search, RAG with embedding-based search, finetuning, then combine them.",[note(S,"RAG & Finetuning","RAG with embedding-based search")])
-q("What share of GPT-3's parameters does LoRA train according to my notes?","Only 0.0027% of the parameters, while matching or beating full finetuning.",[note(S,"Finetuning techniques","0.0027% of trainable parameters for GPT3")])
-q("Which weight matrices is LoRA usually applied to?","Most commonly the query, key, value and output projection matrices.",[note(S,"Finetuning techniques","query, key, value and output projection matrices")])
-q("What is the difference between sparse and dense retrieval?","Sparse (term-based) retrieval uses vocabulary-length vectors and keywords (TF, IDF, BM25); dense retrieval uses embeddings where most elements are non-zero.",[note(S,"Chapter 6, RAG and Agents › RAG","dense retrieval uses embeddings, where most elements of a vector aren't 0")],tags=["paraphrase"])
-q("What is hybrid search in RAG?","It combines term-based and embedding-based retrieval: search for keywords first, then rank the results with embeddings.",[note(S,"Chapter 6, RAG and Agents › RAG","hybrid search combine term based and embedding based model")])
-q("What are the three parts of the RAG triad?","Answer relevance, context relevance and groundedness.",[note(S,"RAG evals","Groundedness: is the response supported by the context")])
-q("What kind of task does GraphRAG target where ordinary RAG fails?","Query-focused summarization: summarizing the whole corpus rather than retrieving specific pieces.",[note(S,"GraphRAG paper","query-focused summarization (QFS)")])
-q("How does GraphRAG build and use its graph to answer a query?","An LLM extracts entities and relationships per chunk into a knowledge graph, generates community summaries at several levels, and answers with map-reduce: each community gives a partial answer combined into a global one.",[note(S,"GraphRAG paper","use map reduce where each community generates a partial answers")])
-q("What are the DPO training tips from my experiments?","With the HuggingFace Trainer: gradient accumulation of 4 for large prompts, a lower learning rate (5e-7), a higher beta, and not training on too much data.",[note(C,"DPO training","lower the learning rate (5e-7)"),note(L,"DPO training","lower the learning rate (5e-7)")])
-q("Which paper describes Groq's hardware?","The ISCA paper on the tensor streaming processor (TSP), with a YouTube video.",[note(L,"Groq","tensor streaming processor"),note(C,"Groq","tensor streaming processor")])
-q("Which papers do I list for speeding up LLM inference?","MEDUSA (multiple decoding heads), DeepSpeed-FastGen and EAGLE (speculative sampling).",[note(L,"Speedup the inference of LLMs","EAGLE: Speculative Sampling"),note(C,"Speedup the inference of LLMs","EAGLE: Speculative Sampling")])
-q("How do my reading notes define KL divergence?","The average number of extra bits needed to encode the data because distribution q was used instead of the true distribution p; it is zero when they are the same.",[note(R,"Machine Learning & Mathematics","the average number of extra bits needed to encode the data")])
-q("Why is mixture of experts attractive according to my reading list?","It scales the parameter count without proportionally scaling inference compute, since only selected experts run.",[note(R,"AI","allows for scaling model parameter count without needing to proportionally scale inference compute")])
-q("What are reasoning LLMs not needed for?","Summarization, translation and knowledge-based question answering.",[note(S,"Understand Reasoning LLMs","not necessary for summarization, translation, or knowledge-based question answering")])
-q("What formula estimates the GPU memory for LLM inference?","M = (P x (Q/8)) x 1.2, with P parameters and Q bits per parameter.",[note(S,"Memory requirement for LLM inference:","M = (P x (Q/8)) x 1.2")])
-q("What are the two kinds of parameter-efficient finetuning?","Adapter-based and soft prompt-based (e.g. prefix-tuning, prompt tuning).",[note(S,"Finetuning techniques","two kinds of PEFT, adapter-based and soft prompt-based")])
-q("How long does a demonstration pair take to write and what does it cost?","Up to 30 minutes and around $20 per prompt/response pair.",[note(S,"Post-Training","a pair of prompt and response takes up to 30min to generate, can cost around $20")])
-q("Why do agents need stronger models than single calls?","Errors compound over steps: 95% accuracy per step over 10 steps gives about 60%.",[note(S,"Agent","an agent with 95% accuracy that performs 10 steps will have an accuracy of 60%")])
-q("What is LangGraph's architecture based on?","Google's Pregel graph architecture.",[note(S,"Architecture","based on graph architecture of Google's Pregel")])
-q("In the VAR paper club notes, what replaces the VAE?","A VQ-VAE.",[note(S,"Visual Autoregressive (VAR) Modeling NeurIPS 2024 paper club","VAE is replaced by VQ-VAE")])
-q("Which references does my reading guide give for rotary positional embeddings?","The Eleuther blog 'Rotary Embeddings: A Relative Revolution', chapter 1.3 of Cyril Zakka's LLM Playbook, and labml's annotated RoPE implementation.",[note(G,"Ch 1 Attention and Transformer","Rotary Embeddings: A Relative Revolution")])
-q("Which two MoE papers are mentioned right after the Phixtral MoE note?","arXiv 1701.06538 (sparsely-gated MoE) and 1312.4314.",[note(L,"","Two MoE papers: https://arxiv.org/pdf/1701.06538.pdf and https://arxiv.org/pdf/1312.4314.pdf")])
+q(
+    "How much did it cost to train Llama 2 70B according to Karpathy's intro to LLMs?",
+    "About $2m, and training can take around 12 days on GPUs.",
+    [note(S, "Intro to Large Language Models, Andrej Karpathy", "train llma 2 70b cost $2m, can take around 12 days")],
+)
+q(
+    "What two files does an LLM consist of in practice?",
+    "A parameters file and a run file.",
+    [
+        note(
+            S,
+            "Intro to Large Language Models, Andrej Karpathy",
+            "LLM in practice consists of two files, parameters file and run file",
+        )
+    ],
+)
+q(
+    "What are the LLM security problems Karpathy mentions?",
+    "Jailbreaks, prompt injection and data poisoning.",
+    [
+        note(
+            S,
+            "Intro to Large Language Models, Andrej Karpathy",
+            "data poisoning (malicious data used in training model can poison LLM)",
+        )
+    ],
+)
+q(
+    "What is a chain of thought according to Wei et al.?",
+    "A series of intermediate reasoning steps that lead to the final answer.",
+    [
+        note(
+            S,
+            "Wei et al. Chain-of-Thought Prompting Elicits Reasoning in Large Language Models (2022-3)",
+            "a chain of thought is a series of intermediate reasoning steps that lead to the final answer",
+        )
+    ],
+)
+q(
+    "Which earlier approaches do my ReAct notes compare it with, and what did each lack?",
+    "Act-only (actions, no thoughts), CoT (thoughts, no actions, which leads to hallucination) and Inner Monologue (both, but limited to task decomposition thoughts and no observations).",
+    [note(S, "Yao et al. ReAct (2023)", "CoT: only thoughts, no actions (leads to hallucination)")],
+)
+q(
+    "What are the three steps of the InstructGPT training method?",
+    "Collect demonstration data and train a supervised policy; collect comparison data and train a reward model; optimize a policy against the reward model with PPO.",
+    [
+        note(
+            S,
+            "Training language models to follow instructions with human feedback (openai, 2022)",
+            "collection comparison data (between model outputs), and train a reward model",
+        )
+    ],
+)
+q(
+    "How much memory does inference need for a 13B model with 2-byte parameters?",
+    "About 31.2 GB: 13 x 2 x 1.2.",
+    [note(S, "memory management", "13 * 2 * 1.2 = 31.2GB")],
+)
+q(
+    "What are the two steps of inference for transformer-based models?",
+    "Prefill, which processes the input tokens in parallel and builds key/value states, and decode, which generates one output token at a time.",
+    [note(S, "modeling", "prefill: process input tokens in parallel")],
+)
+q(
+    "How much memory is needed to run a 7B model if each parameter takes 2 bytes?",
+    "7 x 2 = 14 GB.",
+    [note(S, "modeling", "a 7B model requires 7 * 2 = 14B bytes (14GB)")],
+)
+q(
+    "When should I choose RAG over finetuning?",
+    "For information-based problems (outputs factually wrong or dated) use RAG; for behavior-based problems (format, irrelevant answers) finetune.",
+    [note(S, "RAG & Finetuning", "information based problems: outputs are factually wrong or dated --> RAG")],
+)
+q(
+    "What workflow do my notes give for diagnosing and improving model performance?",
+    "Establish eval, try prompting with more examples, RAG with term-based search, RAG with embedding-based search, finetuning, then combine them.",
+    [note(S, "RAG & Finetuning", "RAG with embedding-based search")],
+)
+q(
+    "What share of GPT-3's parameters does LoRA train according to my notes?",
+    "Only 0.0027% of the parameters, while matching or beating full finetuning.",
+    [note(S, "Finetuning techniques", "0.0027% of trainable parameters for GPT3")],
+)
+q(
+    "Which weight matrices is LoRA usually applied to?",
+    "Most commonly the query, key, value and output projection matrices.",
+    [note(S, "Finetuning techniques", "query, key, value and output projection matrices")],
+)
+q(
+    "What is the difference between sparse and dense retrieval?",
+    "Sparse (term-based) retrieval uses vocabulary-length vectors and keywords (TF, IDF, BM25); dense retrieval uses embeddings where most elements are non-zero.",
+    [
+        note(
+            S,
+            "Chapter 6, RAG and Agents › RAG",
+            "dense retrieval uses embeddings, where most elements of a vector aren't 0",
+        )
+    ],
+    tags=["paraphrase"],
+)
+q(
+    "What is hybrid search in RAG?",
+    "It combines term-based and embedding-based retrieval: search for keywords first, then rank the results with embeddings.",
+    [note(S, "Chapter 6, RAG and Agents › RAG", "hybrid search combine term based and embedding based model")],
+)
+q(
+    "What are the three parts of the RAG triad?",
+    "Answer relevance, context relevance and groundedness.",
+    [note(S, "RAG evals", "Groundedness: is the response supported by the context")],
+)
+q(
+    "What kind of task does GraphRAG target where ordinary RAG fails?",
+    "Query-focused summarization: summarizing the whole corpus rather than retrieving specific pieces.",
+    [note(S, "GraphRAG paper", "query-focused summarization (QFS)")],
+)
+q(
+    "How does GraphRAG build and use its graph to answer a query?",
+    "An LLM extracts entities and relationships per chunk into a knowledge graph, generates community summaries at several levels, and answers with map-reduce: each community gives a partial answer combined into a global one.",
+    [note(S, "GraphRAG paper", "use map reduce where each community generates a partial answers")],
+)
+q(
+    "What are the DPO training tips from my experiments?",
+    "With the HuggingFace Trainer: gradient accumulation of 4 for large prompts, a lower learning rate (5e-7), a higher beta, and not training on too much data.",
+    [
+        note(C, "DPO training", "lower the learning rate (5e-7)"),
+        note(L, "DPO training", "lower the learning rate (5e-7)"),
+    ],
+)
+q(
+    "Which paper describes Groq's hardware?",
+    "The ISCA paper on the tensor streaming processor (TSP), with a YouTube video.",
+    [note(L, "Groq", "tensor streaming processor"), note(C, "Groq", "tensor streaming processor")],
+)
+q(
+    "Which papers do I list for speeding up LLM inference?",
+    "MEDUSA (multiple decoding heads), DeepSpeed-FastGen and EAGLE (speculative sampling).",
+    [
+        note(L, "Speedup the inference of LLMs", "EAGLE: Speculative Sampling"),
+        note(C, "Speedup the inference of LLMs", "EAGLE: Speculative Sampling"),
+    ],
+)
+q(
+    "How do my reading notes define KL divergence?",
+    "The average number of extra bits needed to encode the data because distribution q was used instead of the true distribution p; it is zero when they are the same.",
+    [note(R, "Machine Learning & Mathematics", "the average number of extra bits needed to encode the data")],
+)
+q(
+    "Why is mixture of experts attractive according to my reading list?",
+    "It scales the parameter count without proportionally scaling inference compute, since only selected experts run.",
+    [
+        note(
+            R,
+            "AI",
+            "allows for scaling model parameter count without needing to proportionally scale inference compute",
+        )
+    ],
+)
+q(
+    "What are reasoning LLMs not needed for?",
+    "Summarization, translation and knowledge-based question answering.",
+    [
+        note(
+            S,
+            "Understand Reasoning LLMs",
+            "not necessary for summarization, translation, or knowledge-based question answering",
+        )
+    ],
+)
+q(
+    "What formula estimates the GPU memory for LLM inference?",
+    "M = (P x (Q/8)) x 1.2, with P parameters and Q bits per parameter.",
+    [note(S, "Memory requirement for LLM inference:", "M = (P x (Q/8)) x 1.2")],
+)
+q(
+    "What are the two kinds of parameter-efficient finetuning?",
+    "Adapter-based and soft prompt-based (e.g. prefix-tuning, prompt tuning).",
+    [note(S, "Finetuning techniques", "two kinds of PEFT, adapter-based and soft prompt-based")],
+)
+q(
+    "How long does a demonstration pair take to write and what does it cost?",
+    "Up to 30 minutes and around $20 per prompt/response pair.",
+    [note(S, "Post-Training", "a pair of prompt and response takes up to 30min to generate, can cost around $20")],
+)
+q(
+    "Why do agents need stronger models than single calls?",
+    "Errors compound over steps: 95% accuracy per step over 10 steps gives about 60%.",
+    [note(S, "Agent", "an agent with 95% accuracy that performs 10 steps will have an accuracy of 60%")],
+)
+q(
+    "What is LangGraph's architecture based on?",
+    "Google's Pregel graph architecture.",
+    [note(S, "Architecture", "based on graph architecture of Google's Pregel")],
+)
+q(
+    "In the VAR paper club notes, what replaces the VAE?",
+    "A VQ-VAE.",
+    [note(S, "Visual Autoregressive (VAR) Modeling NeurIPS 2024 paper club", "VAE is replaced by VQ-VAE")],
+)
+q(
+    "Which references does my reading guide give for rotary positional embeddings?",
+    "The Eleuther blog 'Rotary Embeddings: A Relative Revolution', chapter 1.3 of Cyril Zakka's LLM Playbook, and labml's annotated RoPE implementation.",
+    [note(G, "Ch 1 Attention and Transformer", "Rotary Embeddings: A Relative Revolution")],
+)
+q(
+    "Which two MoE papers are mentioned right after the Phixtral MoE note?",
+    "arXiv 1701.06538 (sparsely-gated MoE) and 1312.4314.",
+    [note(L, "", "Two MoE papers: https://arxiv.org/pdf/1701.06538.pdf and https://arxiv.org/pdf/1312.4314.pdf")],
+)
 # ---- papers
-A="1706.03762"; M="1701.06538"; W="2101.03961"; LO="2106.09685"; I="2203.02155"; RE="2210.03629"; D="2305.18290"
-q("What BLEU score does the Transformer reach on WMT 2014 English-to-German?","28.4 BLEU, over 2 BLEU better than the previous best results including ensembles.",[paper(A,1,"Our model achieves 28.4 BLEU on the WMT 2014")],tags=["paper"])
-q("How many attention heads does the Transformer use, and what is the dimension of each?","h = 8 heads, with dk = dv = dmodel/h = 64.",[paper(A,5,"we employ h = 8 parallel attention layers, or heads")],tags=["paper"])
-q("Why did the Transformer authors choose sinusoidal positional encodings over learned ones?","Both gave nearly identical results; sinusoids may let the model extrapolate to sequences longer than those seen in training.",[paper(A,6,"We chose the sinusoidal version because it may allow the model to extrapolate")],tags=["paper"])
-q("How many warmup steps did the Transformer's learning rate schedule use?","4000 warmup steps, then decay with the inverse square root of the step number.",[paper(A,7,"We used warmup_steps = 4000")],tags=["paper"])
-q("What label smoothing did Attention Is All You Need use and what did it do?","εls = 0.1; it hurts perplexity but improves accuracy and BLEU.",[paper(A,8,"we employed label smoothing of value εls = 0.1")],tags=["paper"])
-q("How does the sparsely-gated mixture-of-experts paper keep the experts balanced?","An importance loss: importance is the batchwise sum of gate values per expert, and L_importance = w_importance * CV(Importance(X))^2 is added to the loss.",[paper(M,5,"We define the importance of an expert relative to a batch of training examples")],tags=["paper"])
-q("What is noisy top-k gating?","Tunable Gaussian noise is added to the gating logits, only the top k values are kept (others set to -inf) before the softmax, giving sparse gates.",[paper(M,4,"Noisy Top-K Gating: We add two components to the Softmax gating network: sparsity and noise")],tags=["paper"])
-q("What is the shrinking batch problem in mixture-of-experts models?","With many experts each expert receives only about kb/n examples of a batch, so a naive MoE becomes very inefficient as experts increase.",[paper(M,4,"The solution to this shrinking batch problem")],tags=["paper"])
-q("How large were the MoE models in the sparsely-gated MoE paper?","Up to 137 billion parameters, applied convolutionally between stacked LSTM layers.",[paper(M,1,"a MoE with up to 137 billion parameters"),paper(M,8,"This corresponds to up to 137 billion parameters in the MoE layer")],tags=["paper"])
-q("What routing strategy defines a Switch layer?","Routing each token to a single expert (k = 1).",[paper(W,6,"This k = 1 routing strategy is later referred to as a Switch layer")],tags=["paper"])
-q("What is expert dropout in Switch Transformers?","During fine-tuning, a much higher dropout rate applied only at the interim feed-forward computation inside each expert.",[paper(W,11,"increase the dropout inside the experts, which we name as expert dropout")],tags=["paper"])
-q("What pre-training speedup do Switch Transformers report?","Up to 7x faster pre-training with the same computational resources, based on T5-Base and T5-Large.",[paper(W,1,"to obtain up to 7x increases in pre-training speed"),paper(W,4,"where we measure 7x+ pre-training speedups"),paper(W,13,"7x Speedup")],tags=["paper"])
-q("By how much does LoRA cut trainable parameters and GPU memory compared with fine-tuning GPT-3 175B?","Trainable parameters by 10,000 times and GPU memory by 3 times.",[paper(LO,1,"LoRA can reduce the number of trainable parameters by 10,000 times and the GPU memory requirement by 3 times")],tags=["paper"])
-q("How much smaller is a LoRA checkpoint for GPT-3 175B?","About 10,000x smaller: from 350GB to 35MB with r = 4 adapting only the query and value projections.",[paper(LO,5,"from 350GB to 35MB")],tags=["paper"])
-q("Does LoRA add inference latency?","No: unlike adapters, LoRA adds no inference latency.",[paper(LO,1,"unlike adapters, no additional inference latency"),paper(LO,5,"to eliminate additional inference latency")],tags=["paper"])
-q("How did the 1.3B InstructGPT model compare with 175B GPT-3 in human evaluations?","Its outputs were preferred, despite having 100x fewer parameters.",[paper(I,1,"outputs from the 1.3B parameter InstructGPT model are preferred to outputs from the 175B GPT-3")],tags=["paper"])
-q("How many labelers did OpenAI hire for the InstructGPT data?","A team of 40 contractors, chosen with a screening test.",[paper(I,2,"We first hire a team of 40 contractors to label our data")],tags=["paper"])
-q("What actions does ReAct's Wikipedia API offer?","search[entity], lookup[string] and finish[answer].",[paper(RE,4,"search[entity], which returns the first 5 sentences")],tags=["paper"])
-q("How much does ReAct improve success rates on ALFWorld and WebShop?","By an absolute 34% and 10% over imitation and reinforcement learning methods, with one or two in-context examples.",[paper(RE,1,"absolute success rate of 34% and 10% respectively"),paper(RE,3,"with an absolute improvement of 34% and 10% in success rates")],tags=["paper"])
-q("What does DPO use instead of reinforcement learning to optimize preferences?","A simple classification (binary cross-entropy) loss on preference pairs that yields the optimal policy in closed form.",[paper(D,1,"with only a simple classification loss")],tags=["paper"])
-q("Which preference model does DPO build on?","The Bradley-Terry model.",[paper(D,2,"such as the Bradley-Terry model")],tags=["paper"])
+A = "1706.03762"
+M = "1701.06538"
+W = "2101.03961"
+LO = "2106.09685"
+I = "2203.02155"
+RE = "2210.03629"
+D = "2305.18290"
+q(
+    "What BLEU score does the Transformer reach on WMT 2014 English-to-German?",
+    "28.4 BLEU, over 2 BLEU better than the previous best results including ensembles.",
+    [paper(A, 1, "Our model achieves 28.4 BLEU on the WMT 2014")],
+    tags=["paper"],
+)
+q(
+    "How many attention heads does the Transformer use, and what is the dimension of each?",
+    "h = 8 heads, with dk = dv = dmodel/h = 64.",
+    [paper(A, 5, "we employ h = 8 parallel attention layers, or heads")],
+    tags=["paper"],
+)
+q(
+    "Why did the Transformer authors choose sinusoidal positional encodings over learned ones?",
+    "Both gave nearly identical results; sinusoids may let the model extrapolate to sequences longer than those seen in training.",
+    [paper(A, 6, "We chose the sinusoidal version because it may allow the model to extrapolate")],
+    tags=["paper"],
+)
+q(
+    "How many warmup steps did the Transformer's learning rate schedule use?",
+    "4000 warmup steps, then decay with the inverse square root of the step number.",
+    [paper(A, 7, "We used warmup_steps = 4000")],
+    tags=["paper"],
+)
+q(
+    "What label smoothing did Attention Is All You Need use and what did it do?",
+    "εls = 0.1; it hurts perplexity but improves accuracy and BLEU.",
+    [paper(A, 8, "we employed label smoothing of value εls = 0.1")],
+    tags=["paper"],
+)
+q(
+    "How does the sparsely-gated mixture-of-experts paper keep the experts balanced?",
+    "An importance loss: importance is the batchwise sum of gate values per expert, and L_importance = w_importance * CV(Importance(X))^2 is added to the loss.",
+    [paper(M, 5, "We define the importance of an expert relative to a batch of training examples")],
+    tags=["paper"],
+)
+q(
+    "What is noisy top-k gating?",
+    "Tunable Gaussian noise is added to the gating logits, only the top k values are kept (others set to -inf) before the softmax, giving sparse gates.",
+    [paper(M, 4, "Noisy Top-K Gating: We add two components to the Softmax gating network: sparsity and noise")],
+    tags=["paper"],
+)
+q(
+    "What is the shrinking batch problem in mixture-of-experts models?",
+    "With many experts each expert receives only about kb/n examples of a batch, so a naive MoE becomes very inefficient as experts increase.",
+    [paper(M, 4, "The solution to this shrinking batch problem")],
+    tags=["paper"],
+)
+q(
+    "How large were the MoE models in the sparsely-gated MoE paper?",
+    "Up to 137 billion parameters, applied convolutionally between stacked LSTM layers.",
+    [
+        paper(M, 1, "a MoE with up to 137 billion parameters"),
+        paper(M, 8, "This corresponds to up to 137 billion parameters in the MoE layer"),
+    ],
+    tags=["paper"],
+)
+q(
+    "What routing strategy defines a Switch layer?",
+    "Routing each token to a single expert (k = 1).",
+    [paper(W, 6, "This k = 1 routing strategy is later referred to as a Switch layer")],
+    tags=["paper"],
+)
+q(
+    "What is expert dropout in Switch Transformers?",
+    "During fine-tuning, a much higher dropout rate applied only at the interim feed-forward computation inside each expert.",
+    [paper(W, 11, "increase the dropout inside the experts, which we name as expert dropout")],
+    tags=["paper"],
+)
+q(
+    "What pre-training speedup do Switch Transformers report?",
+    "Up to 7x faster pre-training with the same computational resources, based on T5-Base and T5-Large.",
+    [
+        paper(W, 1, "to obtain up to 7x increases in pre-training speed"),
+        paper(W, 4, "where we measure 7x+ pre-training speedups"),
+        paper(W, 13, "7x Speedup"),
+    ],
+    tags=["paper"],
+)
+q(
+    "By how much does LoRA cut trainable parameters and GPU memory compared with fine-tuning GPT-3 175B?",
+    "Trainable parameters by 10,000 times and GPU memory by 3 times.",
+    [
+        paper(
+            LO,
+            1,
+            "LoRA can reduce the number of trainable parameters by 10,000 times and the GPU memory requirement by 3 times",
+        )
+    ],
+    tags=["paper"],
+)
+q(
+    "How much smaller is a LoRA checkpoint for GPT-3 175B?",
+    "About 10,000x smaller: from 350GB to 35MB with r = 4 adapting only the query and value projections.",
+    [paper(LO, 5, "from 350GB to 35MB")],
+    tags=["paper"],
+)
+q(
+    "Does LoRA add inference latency?",
+    "No: unlike adapters, LoRA adds no inference latency.",
+    [
+        paper(LO, 1, "unlike adapters, no additional inference latency"),
+        paper(LO, 5, "to eliminate additional inference latency"),
+    ],
+    tags=["paper"],
+)
+q(
+    "How did the 1.3B InstructGPT model compare with 175B GPT-3 in human evaluations?",
+    "Its outputs were preferred, despite having 100x fewer parameters.",
+    [paper(I, 1, "outputs from the 1.3B parameter InstructGPT model are preferred to outputs from the 175B GPT-3")],
+    tags=["paper"],
+)
+q(
+    "How many labelers did OpenAI hire for the InstructGPT data?",
+    "A team of 40 contractors, chosen with a screening test.",
+    [paper(I, 2, "We first hire a team of 40 contractors to label our data")],
+    tags=["paper"],
+)
+q(
+    "What actions does ReAct's Wikipedia API offer?",
+    "search[entity], lookup[string] and finish[answer].",
+    [paper(RE, 4, "search[entity], which returns the first 5 sentences")],
+    tags=["paper"],
+)
+q(
+    "How much does ReAct improve success rates on ALFWorld and WebShop?",
+    "By an absolute 34% and 10% over imitation and reinforcement learning methods, with one or two in-context examples.",
+    [
+        paper(RE, 1, "absolute success rate of 34% and 10% respectively"),
+        paper(RE, 3, "with an absolute improvement of 34% and 10% in success rates"),
+    ],
+    tags=["paper"],
+)
+q(
+    "What does DPO use instead of reinforcement learning to optimize preferences?",
+    "A simple classification (binary cross-entropy) loss on preference pairs that yields the optimal policy in closed form.",
+    [paper(D, 1, "with only a simple classification loss")],
+    tags=["paper"],
+)
+q(
+    "Which preference model does DPO build on?",
+    "The Bradley-Terry model.",
+    [paper(D, 2, "such as the Bradley-Terry model")],
+    tags=["paper"],
+)
 # ---- paraphrased (keyword search alone misses them)
-q("Is there a way to fine-tune a huge model cheaply by learning only small matrices next to the frozen weights?","Yes, LoRA: it trains low-rank decomposition matrices in parallel to frozen weights.",[paper(LO,1,"LoRA can reduce the number of trainable parameters"),note(S,"Finetuning techniques","LORA is the most popular PEFT technique")],tags=["paraphrase","paper"])
-q("Which rule of thumb relates training data size to model size when compute is fixed?","The Chinchilla scaling law: about 20 training tokens per parameter.",[note(S,"modeling","approximately 20 times the model size")],tags=["paraphrase"])
-q("How can one tell if a model's response is actually backed by what was retrieved?","Groundedness, one of the RAG triad metrics: is the response supported by the context.",[note(S,"RAG evals","Groundedness: is the response supported by the context")],tags=["paraphrase"])
-q("Why would a small distilled model imitate a bigger one?","Finetuning a small model on data generated by a larger model makes it behave like the larger model: distillation.",[note(S,"RAG & Finetuning","This is called *distillation*")],tags=["paraphrase"])
+q(
+    "Is there a way to fine-tune a huge model cheaply by learning only small matrices next to the frozen weights?",
+    "Yes, LoRA: it trains low-rank decomposition matrices in parallel to frozen weights.",
+    [
+        paper(LO, 1, "LoRA can reduce the number of trainable parameters"),
+        note(S, "Finetuning techniques", "LORA is the most popular PEFT technique"),
+    ],
+    tags=["paraphrase", "paper"],
+)
+q(
+    "Which rule of thumb relates training data size to model size when compute is fixed?",
+    "The Chinchilla scaling law: about 20 training tokens per parameter.",
+    [note(S, "modeling", "approximately 20 times the model size")],
+    tags=["paraphrase"],
+)
+q(
+    "How can one tell if a model's response is actually backed by what was retrieved?",
+    "Groundedness, one of the RAG triad metrics: is the response supported by the context.",
+    [note(S, "RAG evals", "Groundedness: is the response supported by the context")],
+    tags=["paraphrase"],
+)
+q(
+    "Why would a small distilled model imitate a bigger one?",
+    "Finetuning a small model on data generated by a larger model makes it behave like the larger model: distillation.",
+    [note(S, "RAG & Finetuning", "This is called *distillation*")],
+    tags=["paraphrase"],
+)
 # ---- follow-ups
-q("and how much memory does that need?","LoRA cuts GPU memory by 3x versus full fine-tuning of GPT-3 175B (VRAM from 1.2TB to 350GB).",[paper(LO,1,"the GPU memory requirement by 3 times"),paper(LO,5,"from 1.2TB to 350GB")],tags=["follow-up","paper"],history=[{"role":"user","content":"What is LoRA?"},{"role":"assistant","content":"LoRA is a parameter-efficient finetuning method that trains low-rank matrices."}])
-q("what benchmarks did they evaluate it on?","HotpotQA and Fever for question answering and fact verification, ALFWorld and WebShop for interactive decision making.",[paper(RE,1,"ALFWorld and WebShop"),paper(RE,7,"ALFWorld and WebShop, both of which feature complex environments"),paper(RE,8,"ReAct outperforms Act on both ALFWorld")],tags=["follow-up","paper"],history=[{"role":"user","content":"Tell me about the ReAct paper."},{"role":"assistant","content":"ReAct interleaves reasoning traces and actions."}])
-q("and how does it keep the experts evenly loaded?","It adds a differentiable auxiliary load-balancing loss.",[paper(W,7,"A Differentiable Load Balancing Loss")],tags=["follow-up","paper"],history=[{"role":"user","content":"What do Switch Transformers propose?"},{"role":"assistant","content":"Routing each token to a single expert."}])
-q("how many tokens per parameter does it recommend?","About 20 training tokens per parameter.",[note(S,"modeling","approximately 20 times the model size")],tags=["follow-up"],history=[{"role":"user","content":"What is the Chinchilla scaling law?"},{"role":"assistant","content":"A rule for the compute-optimal model and dataset size."}])
+q(
+    "and how much memory does that need?",
+    "LoRA cuts GPU memory by 3x versus full fine-tuning of GPT-3 175B (VRAM from 1.2TB to 350GB).",
+    [paper(LO, 1, "the GPU memory requirement by 3 times"), paper(LO, 5, "from 1.2TB to 350GB")],
+    tags=["follow-up", "paper"],
+    history=[
+        {"role": "user", "content": "What is LoRA?"},
+        {
+            "role": "assistant",
+            "content": "LoRA is a parameter-efficient finetuning method that trains low-rank matrices.",
+        },
+    ],
+)
+q(
+    "what benchmarks did they evaluate it on?",
+    "HotpotQA and Fever for question answering and fact verification, ALFWorld and WebShop for interactive decision making.",
+    [
+        paper(RE, 1, "ALFWorld and WebShop"),
+        paper(RE, 7, "ALFWorld and WebShop, both of which feature complex environments"),
+        paper(RE, 8, "ReAct outperforms Act on both ALFWorld"),
+    ],
+    tags=["follow-up", "paper"],
+    history=[
+        {"role": "user", "content": "Tell me about the ReAct paper."},
+        {"role": "assistant", "content": "ReAct interleaves reasoning traces and actions."},
+    ],
+)
+q(
+    "and how does it keep the experts evenly loaded?",
+    "It adds a differentiable auxiliary load-balancing loss.",
+    [paper(W, 7, "A Differentiable Load Balancing Loss")],
+    tags=["follow-up", "paper"],
+    history=[
+        {"role": "user", "content": "What do Switch Transformers propose?"},
+        {"role": "assistant", "content": "Routing each token to a single expert."},
+    ],
+)
+q(
+    "how many tokens per parameter does it recommend?",
+    "About 20 training tokens per parameter.",
+    [note(S, "modeling", "approximately 20 times the model size")],
+    tags=["follow-up"],
+    history=[
+        {"role": "user", "content": "What is the Chinchilla scaling law?"},
+        {"role": "assistant", "content": "A rule for the compute-optimal model and dataset size."},
+    ],
+)
 # ---- unanswerable
-for text in ["What is the capital of Peru?","Who won the 2022 FIFA World Cup?","How many parameters does GPT-5 have?",
-             "What is the time complexity of Dijkstra's algorithm with a binary heap?","What does Kubernetes use etcd for?",
-             "What is a good recipe for a sourdough starter?","What inference speedup over Transformers does the Mamba paper report?",
-             "Which GPU did I use for my DPO experiments?","What learning rate did I use for PPO in my experiments?",
-             "What is the DDIM sampling schedule for diffusion models?"]:
-    q(text,"The sources don't say.",[],tags=["unanswerable"],answerable=False)
+for text in [
+    "What is the capital of Peru?",
+    "Who won the 2022 FIFA World Cup?",
+    "How many parameters does GPT-5 have?",
+    "What is the time complexity of Dijkstra's algorithm with a binary heap?",
+    "What does Kubernetes use etcd for?",
+    "What is a good recipe for a sourdough starter?",
+    "What inference speedup over Transformers does the Mamba paper report?",
+    "Which GPU did I use for my DPO experiments?",
+    "What learning rate did I use for PPO in my experiments?",
+    "What is the DDIM sampling schedule for diffusion models?",
+]:
+    q(text, "The sources don't say.", [], tags=["unanswerable"], answerable=False)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
-    for row in Q: f.write(json.dumps(row, ensure_ascii=False)+"\n")
-print(len(Q), sum(not r["answerable"] for r in Q), sum(any(c["type"]=="paper" for c in r["contexts"]) for r in Q), sum("follow-up" in r["tags"] for r in Q), sum("paraphrase" in r["tags"] for r in Q))
+    for row in Q:
+        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+print(
+    len(Q),
+    sum(not r["answerable"] for r in Q),
+    sum(any(c["type"] == "paper" for c in r["contexts"]) for r in Q),
+    sum("follow-up" in r["tags"] for r in Q),
+    sum("paraphrase" in r["tags"] for r in Q),
+)

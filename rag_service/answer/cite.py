@@ -66,12 +66,21 @@ class SupportChecker:
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self.tokenizer = Tokenizer()
+        # One answer checks several sentences against the same few contexts: embed each context once.
+        self._contexts: dict[str, tuple[list[str], np.ndarray, set[str]]] = {}
+
+    def _context(self, context: str) -> tuple[list[str], np.ndarray, set[str]]:
+        if context not in self._contexts:
+            if len(self._contexts) > 256:
+                self._contexts.clear()
+            sents = [s for s in split_sentences(context) if len(s) > 3] or [context]
+            self._contexts[context] = (sents, self.embedder.encode(sents), set(self.tokenizer(context)))
+        return self._contexts[context]
 
     def support(self, sentence: str, context: str) -> Support:
-        ctx_sents = [s for s in split_sentences(context) if len(s) > 3] or [context]
-        vecs = self.embedder.encode([sentence, *ctx_sents])
-        sims = vecs[1:] @ vecs[0]
+        ctx_sents, ctx_vecs, ctx_words = self._context(context)
+        sims = ctx_vecs @ self.embedder.encode([sentence])[0]
         best = int(np.argmax(sims))
         words = set(self.tokenizer(sentence))
-        overlap = len(words & set(self.tokenizer(context))) / len(words) if words else 0.0
+        overlap = len(words & ctx_words) / len(words) if words else 0.0
         return Support(score=round(float(0.5 * sims[best] + 0.5 * overlap), 4), quote=ctx_sents[best][:400])

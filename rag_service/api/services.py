@@ -9,7 +9,7 @@ from rag_service.answer.pipeline import AnswerPipeline
 from rag_service.index.store import HybridIndex, open_index
 from rag_service.retrieval.hybrid import build_retriever
 from rag_service.settings import Settings
-from rag_service.types import Source
+from rag_service.types import Answer, Source
 
 
 @dataclass
@@ -30,6 +30,16 @@ def build_services(settings: Settings, index: HybridIndex | None = None, llm: LL
     if llm is None and settings.llm != "extractive":
         llm = build_llm(settings)
     return Services(settings=settings, index=index, pipeline=AnswerPipeline(retriever, settings, llm), llm=llm)
+
+
+def link_answer(answer: Answer, settings: Settings) -> Answer:
+    """The answer with deep links on every citation, duplicate and related source."""
+    for c in answer.citations:
+        c.source = linked(c.source, settings)
+        c.also_in = [linked(x, settings) for x in c.also_in]
+    for r in answer.related:
+        r.source = linked(r.source, settings)
+    return answer
 
 
 def linked(source: Source, settings: Settings) -> Source:

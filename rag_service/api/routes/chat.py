@@ -10,20 +10,10 @@ from fastapi.responses import StreamingResponse
 
 from rag_service.api.deps import ServicesDep, check_length
 from rag_service.api.schemas import ChatRequest
-from rag_service.api.services import Services, linked
+from rag_service.api.services import link_answer
 from rag_service.types import Answer
 
 router = APIRouter(tags=["chat"])
-
-
-def _with_links(answer: Answer, services: Services) -> Answer:
-    s = services.settings
-    for c in answer.citations:
-        c.source = linked(c.source, s)
-        c.also_in = [linked(x, s) for x in c.also_in]
-    for r in answer.related:
-        r.source = linked(r.source, s)
-    return answer
 
 
 def _sse(event: str, data: object) -> str:
@@ -40,14 +30,14 @@ def chat(body: ChatRequest, services: ServicesDep) -> Answer | StreamingResponse
     events = services.pipeline.stream(body.message, body.history, body.k, filters)
     if not body.stream:
         final = next(e.data for e in events if e.kind == "answer")
-        return _with_links(final, services)
+        return link_answer(final, services.settings)
 
     def sse() -> Iterator[str]:
         for event in events:
             if event.kind == "token":
                 yield _sse("token", {"text": event.data})
             else:
-                answer = _with_links(event.data, services).model_dump(mode="json", exclude_none=True)
+                answer = link_answer(event.data, services.settings).model_dump(mode="json", exclude_none=True)
                 yield _sse(
                     "citations", {k: answer.get(k) for k in ("citations", "refused", "refusal_reason", "related")}
                 )
