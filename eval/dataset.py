@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rag_service.types import Message, Source
 
 DEFAULT_GOLDEN = Path(__file__).parent / "data" / "golden.jsonl"
+PAPERS_QA = Path(__file__).parent / "data" / "papers_qa.jsonl"
+DEFAULT_SETS = (DEFAULT_GOLDEN, PAPERS_QA)  # notes golden set + paper QA set: eval reports them apart
 
 
 class RefContext(BaseModel):
@@ -39,7 +41,10 @@ class RefContext(BaseModel):
         """Whether a retrieved chunk's source is this reference (note: same file and heading path ending with the
         reference heading; paper: same id and page)."""
         if self.type == "paper":
-            return source.paper_id == self.paper_id and source.page == self.page
+            last = source.page_end or source.page
+            return (
+                source.paper_id == self.paper_id and source.page is not None and source.page <= self.page <= last  # type: ignore[operator]
+            )
         if source.type != "note" or source.file != self.file:
             return False
         path = " › ".join(source.heading_path or [])
@@ -61,6 +66,33 @@ class GoldenItem(BaseModel):
         if self.answerable != bool(self.contexts):
             raise ValueError("answerable questions need reference contexts; unanswerable ones have none")
         return self
+
+    @property
+    def group(self) -> str:
+        """'papers' when every reference is a paper page, else 'notes' (how eval reports split the questions)."""
+        return "papers" if self.contexts and all(c.type == "paper" for c in self.contexts) else "notes"
+
+    def covered_by(self, source: Source, text: str) -> bool:
+        """Whether a result's text covers a reference's evidence span: same note/paper and at least 80% of the span's
+        words in the text (a passage that holds the answer, wherever the chunk boundaries fall)."""
+        for ref in self.contexts:
+            same = source.paper_id == ref.paper_id if ref.type == "paper" else source.file == ref.file
+            words = re.findall(r"\w+", ref.text.lower())
+            have = set(re.findall(r"\w+", text.lower()))
+            if same and words and sum(w in have for w in words) >= 0.8 * len(words):
+                return True
+        return False
+
+
+def load_sets(paths: list[Path] | None = None) -> list[GoldenItem]:
+    """Several golden files as one list (ids must be distinct across them); the bundled sets by default."""
+    items: list[GoldenItem] = []
+    for path in paths or DEFAULT_SETS:
+        items += load_golden(path)
+    ids = [i.id for i in items]
+    if len(set(ids)) != len(ids):
+        raise DatasetError(f"question ids repeat across {', '.join(map(str, paths or DEFAULT_SETS))}")
+    return items
 
 
 class DatasetError(ValueError):
@@ -96,8 +128,8 @@ def _norm(text: str) -> str:
 def verify_references(items: list[GoldenItem], notes_dir: Path, papers_dir: Path | None) -> list[str]:
     """Problems with reference contexts: a snippet not found verbatim in its note section or paper page."""
     from ingest.notes import read_note
+    from ingest.paper_structure import read_pdf
     from ingest.papers import scan_papers_dir
-    from ingest.pdf import read_pdf
 
     notes: dict[str, dict[str, str]] = {}
     papers: dict[str, list[str]] = {}

@@ -10,10 +10,12 @@ from typing import Any
 
 SHOWN = (
     "hit@1",
+    "hit@5",
     "hit@10",
     "mrr",
     "ndcg@10",
     "recall@4",
+    "covered@5",
     "refusal_accuracy_unanswerable",
     "false_refusal_rate",
     "citation_supported_share",

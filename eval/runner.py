@@ -23,7 +23,8 @@ CONFIGS: dict[str, RetrievalConfig] = {
     "hybrid+rerank": RetrievalConfig(link_expansion=False, rerank=True),
     "hybrid+links": RetrievalConfig(link_expansion=True, rerank=False),
 }
-RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@10", "mrr", "ndcg@10", "recall@4", "recall@10")
+RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10", "recall@4", "recall@10", "covered@5")
+BY_SOURCE_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "covered@5")
 
 
 def evaluate_item(
@@ -45,6 +46,7 @@ def evaluate_item(
         "question": item.question,
         "standalone_question": answer.question,
         "tags": item.tags,
+        "group": item.group,
         "answerable": item.answerable,
         "retrieved": [h.chunk.id for h in hits],
         "retrieved_sources": [h.chunk.source.label() for h in hits],
@@ -69,11 +71,14 @@ def evaluate_item(
             {
                 "hit@1": hit_at_k(rel, 1),
                 "hit@3": hit_at_k(rel, 3),
+                "hit@5": hit_at_k(rel, 5),
                 "hit@10": hit_at_k(rel, 10),
                 "mrr": mrr(rel),
                 "ndcg@10": ndcg_at_k(gains, 10, n_relevant=len(item.contexts)),
                 "recall@4": recall_at_k(found, len(item.contexts), 4),
                 "recall@10": recall_at_k(found, len(item.contexts), 10),
+                # the evidence span is in one of the first 5 results' text (the passage the answer step sees)
+                "covered@5": hit_at_k([item.covered_by(h.chunk.source, h.chunk.text) for h in hits], 5),
             }
         )
     row["refusal_correct"] = answer.refused == (not item.answerable)
@@ -181,4 +186,10 @@ def summarize(rows: list[dict[str, Any]], config: str, judge: str, backend: str)
             "mrr": _mean([r["mrr"] for r in tagged]),
         }
     summary["by_tag"] = by_tag
+    # notes and papers questions apart: one can regress while the other hides it in the mean
+    summary["by_source"] = {
+        group: {"n": len(rows_g), **{k: _mean([r[k] for r in rows_g]) for k in BY_SOURCE_KEYS}}
+        for group in ("notes", "papers")
+        if (rows_g := [r for r in ans if r.get("group", "notes") == group])
+    }
     return summary

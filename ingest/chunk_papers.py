@@ -1,15 +1,16 @@
-"""Paper pages -> chunks: sentence-aware, never crossing a page, same token limit as notes."""
+"""Paper sections -> chunks: paragraphs packed within a section (never across one), pages tracked, the heading path
+prefixed to the indexed text like notes; the abstract chunk is the paper card (title + authors + abstract)."""
 
 from __future__ import annotations
 
 from ingest.chunk_notes import SPECIAL_TOKENS
-from ingest.chunking import TokenCounter, pack, sentence_units
-from ingest.pdf import PdfDoc
+from ingest.chunking import TokenCounter, Unit, pack
+from ingest.paper_structure import PdfDoc
 from rag_service.types import Chunk, Source, chunk_id
 
 
 def paper_page_url(paper_id: str, link_url: str | None, page: int) -> str:
-    """Deep link to a PDF page: arXiv's canonical PDF URL for arXiv ids, the linked URL otherwise."""
+    """Deep link to a PDF page: arXiv's canonical PDF URL for arXiv ids, the linked (or file://) URL otherwise."""
     if ":" not in paper_id:
         return f"https://arxiv.org/pdf/{paper_id}#page={page}"
     return f"{(link_url or '').split('#')[0]}#page={page}"
@@ -24,34 +25,31 @@ def chunk_paper(
     overlap: int,
     count: TokenCounter,
 ) -> list[Chunk]:
-    """Chunks per page; each records paper id, title, page and the page's URL."""
+    """Chunks per section; each records paper id, title, heading path, page span, part and the page's URL."""
     key = f"paper:{paper_id}"
-    probe = Chunk(
-        id="",
-        source_key=key,
-        position=0,
-        text="",
-        source=Source(type="paper", title=title, paper_id=paper_id),
-    )
-    budget = max_tokens - SPECIAL_TOKENS - count(probe.index_text)
     chunks: list[Chunk] = []
-    for page_no, text in enumerate(doc.pages, start=1):
-        source = Source(
-            type="paper",
-            title=title,
-            paper_id=paper_id,
-            page=page_no,
-            url=paper_page_url(paper_id, link_url, page_no),
+    for section in doc.sections:
+        base = Source(
+            type="paper", title=title, paper_id=paper_id, heading_path=section.heading_path or None, part=section.part
         )
-        for piece in pack(sentence_units(text, page_no), budget, overlap, count, sep=" "):
+        probe = Chunk(id="", source_key=key, position=0, text="", source=base)
+        budget = max_tokens - SPECIAL_TOKENS - count(probe.index_text)
+        if budget < 32:  # an absurdly long heading: index the section under the title alone
+            base = base.model_copy(update={"heading_path": None})
+            budget = max_tokens - SPECIAL_TOKENS - count(title) - 1
+        units = [Unit(p.text, p.page, p.page) for p in section.paras]
+        if section.part == "abstract" and doc.authors and units:
+            units.insert(0, Unit(doc.authors, units[0].first, units[0].first))
+        for piece in pack(units, budget, overlap, count):
+            src = base.model_copy(
+                update={
+                    "page": piece.first,
+                    "page_end": piece.last if piece.last != piece.first else None,
+                    "url": paper_page_url(paper_id, link_url, piece.first),
+                }
+            )
             pos = len(chunks)
             chunks.append(
-                Chunk(
-                    id=chunk_id(key, pos, piece.text),
-                    source_key=key,
-                    position=pos,
-                    text=piece.text,
-                    source=source,
-                )
+                Chunk(id=chunk_id(key, pos, piece.text), source_key=key, position=pos, text=piece.text, source=src)
             )
     return chunks

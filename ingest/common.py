@@ -13,7 +13,7 @@ from rag_service.settings import Settings
 from rag_service.types import Chunk
 
 # Bump when chunking logic changes so every source is re-chunked once.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "3"
 
 
 @dataclass
@@ -24,9 +24,11 @@ class Progress:
     advance: Callable[[int], None] = lambda n: None
 
 
-def config_signature(settings: Settings) -> str:
+def config_signature(settings: Settings, kind: str = "note") -> str:
+    """What a source's chunks depend on besides its bytes: chunker version, embedding model, chunk sizes."""
     c = settings.chunking
-    return f"{CHUNKER_VERSION}:{settings.embedding.model}:{c.max_tokens}:{c.overlap_tokens}"
+    sizes = (c.paper_max_tokens, c.paper_overlap_tokens) if kind == "paper" else (c.max_tokens, c.overlap_tokens)
+    return f"{CHUNKER_VERSION}:{kind}:{settings.embedding.model}:{sizes[0]}:{sizes[1]}"
 
 
 def content_hash(data: bytes, signature: str) -> str:

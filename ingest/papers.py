@@ -25,13 +25,19 @@ class FetchError(RuntimeError):
 class Resolved:
     paper_id: str
     path: Path | None
-    status: str  # cached | papers-dir | fetched | failed | unavailable
+    status: str  # cached | papers-dir | fetched | failed | unavailable | file
     reason: str | None = None
 
 
 def cache_name(paper_id: str) -> str:
     """File name of a paper in the cache: the id with ':' and '/' made safe."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", paper_id) + ".pdf"
+
+
+def arxiv_id_of(path: Path) -> str | None:
+    """The arXiv id a PDF's file name gives (``1706.03762v7.pdf`` -> ``1706.03762``), if any."""
+    m = _ARXIV_FILE.match(path.stem)
+    return m.group(1) if m else None
 
 
 def scan_papers_dir(folder: Path) -> dict[str, Path]:

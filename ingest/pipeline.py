@@ -21,24 +21,33 @@ from rag_service.settings import Settings
 from rag_service.types import Chunk, IngestReport, SourceReport
 
 NOTE_SUFFIXES = (".md", ".markdown")
+PDF_SUFFIXES = (".pdf",)
 
 
 class NothingIngestedError(RuntimeError):
     """No file of the run could be ingested."""
 
 
-def find_notes(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(file, root) for every markdown file under the given paths; root is what rel paths are taken against."""
+def find_files(paths: list[Path], suffixes: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """(file, root) for every file with one of ``suffixes`` under the given paths (a file named directly counts
+    whatever its suffix only when it is a note); root is what rel paths are taken against."""
     found: list[tuple[Path, Path]] = []
     for p in paths:
         p = p.resolve()
         if p.is_dir():
-            found += [(f, p) for f in sorted(p.rglob("*")) if f.suffix.lower() in NOTE_SUFFIXES and f.is_file()]
+            found += [(f, p) for f in sorted(p.rglob("*")) if f.suffix.lower() in suffixes and f.is_file()]
         elif p.is_file():
-            found.append((p, p.parent))
+            is_pdf = p.suffix.lower() in PDF_SUFFIXES
+            if is_pdf == (suffixes == PDF_SUFFIXES):
+                found.append((p, p.parent))
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
     return found
+
+
+def find_notes(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """(file, root) for every markdown note under the given paths (any non-PDF file named directly)."""
+    return find_files(paths, NOTE_SUFFIXES)
 
 
 @contextmanager
@@ -136,18 +145,26 @@ def run(
         if rebuild:
             index.clear()
         report.repaired = index.repair()
+        pdfs = find_files(paths, PDF_SUFFIXES)
         ingest_notes(settings, paths, index, report, progress)
-        if with_papers:
-            ingest_papers(
-                settings,
-                index,
-                report,
-                progress,
-                papers_dir=papers_dir,
-                fetch=settings.fetch_papers if fetch is None else fetch,
-            )
+        ingest_papers(
+            settings,
+            index,
+            report,
+            progress,
+            papers_dir=papers_dir,
+            fetch=settings.fetch_papers if fetch is None else fetch,
+            files=pdfs,
+            roots=[p.resolve() for p in paths if p.is_dir()],
+            linked=with_papers,
+        )
+    if report.files_read == 0:
+        raise NothingIngestedError(
+            "nothing to ingest: no markdown notes (.md, .markdown) or PDFs found under "
+            + ", ".join(str(p) for p in paths)
+        )
     ok = report.files_read - report.files_failed
-    if report.files_read and ok == 0:
+    if ok == 0:
         raise NothingIngestedError(
             "no file could be ingested: " + "; ".join(s.reason or s.key for s in report.failures)
         )

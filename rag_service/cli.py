@@ -47,7 +47,7 @@ class _RichProgress:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Note files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help="Note files, PDFs, or folders holding either.")],
     data_dir: DataDir = None,
     rebuild: Annotated[bool, typer.Option(help="Drop the index and ingest everything again.")] = False,
     papers: Annotated[bool, typer.Option(help="Follow the notes' links to papers and index them.")] = True,
@@ -55,7 +55,7 @@ def ingest(
         bool | None,
         typer.Option("--fetch/--no-fetch", help="Download linked papers not cached (env NOTES_RAG_FETCH_PAPERS)."),
     ] = None,
-    papers_dir: Annotated[Path | None, typer.Option(help="Local PDFs named by arXiv id.")] = None,
+    papers_dir: Annotated[Path | None, typer.Option(help="Local copies of linked papers, named by arXiv id.")] = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file failed.")] = False,
 ) -> None:
     """Ingest notes (and the papers they link) into the hybrid index, incrementally."""
@@ -249,13 +249,15 @@ def _bar() -> Progress:
     )
 
 
-def _eval_setup(data_dir: Path | None, llm: str | None, judge: str, dataset: Path | None, limit: int | None) -> Any:
-    from eval.dataset import DEFAULT_GOLDEN, load_golden
+def _eval_setup(
+    data_dir: Path | None, llm: str | None, judge: str, dataset: list[Path] | None, limit: int | None
+) -> Any:
+    from eval.dataset import load_sets
     from eval.triad import Scorer, make_judge
     from rag_service.api.services import build_services
 
     settings = make_settings(data_dir, llm=llm)
-    items = load_golden(dataset or DEFAULT_GOLDEN)[: limit or None]
+    items = load_sets(dataset)[: limit or None]
     with console.status(f"loading index, {settings.llm} backend and judge ({judge})"):
         services = build_services(settings)
         if services.index.count() == 0:
@@ -275,7 +277,9 @@ def _out_dir(settings: Settings, out: Path | None, config: str) -> Path:
 
 @eval_app.command("run")
 def eval_run(
-    dataset: Annotated[Path | None, typer.Option(help="Golden JSONL (default: the bundled set).")] = None,
+    dataset: Annotated[
+        list[Path] | None, typer.Option(help="Golden JSONL, repeatable (default: the notes and paper QA sets).")
+    ] = None,
     config: Annotated[str, typer.Option(help="Retrieval config: default or one of `eval compare`'s.")] = "default",
     judge: Judge = "none",
     limit: Annotated[int | None, typer.Option(help="First N questions only.")] = None,
@@ -302,7 +306,7 @@ def eval_run(
 
 @eval_app.command("compare")
 def eval_compare(
-    dataset: Annotated[Path | None, typer.Option(help="Golden JSONL.")] = None,
+    dataset: Annotated[list[Path] | None, typer.Option(help="Golden JSONL, repeatable (default: both sets).")] = None,
     judge: Judge = "none",
     limit: Annotated[int | None, typer.Option(help="First N questions only.")] = None,
     out: Annotated[Path | None, typer.Option(help="Report folder.")] = None,
@@ -326,15 +330,25 @@ def eval_compare(
             all_rows += [{**r, "config": name} for r in rows]
     folder = write_report(_out_dir(settings, out, "compare"), summaries, all_rows)
     services.close()
-    keys = ("hit@1", "hit@10", "mrr", "ndcg@10", "recall@4", "refusal_accuracy_unanswerable", "false_refusal_rate")
-    table = Table(title=f"eval compare (judge: {judge_obj.name})")
-    table.add_column("config")
-    for k in keys:
-        table.add_column(k, justify="right")
-    for s in summaries:
-        table.add_row(s["config"], *[f"{s[k]:.3f}" if s[k] is not None else "-" for k in keys])
-    Console().print(table)
+    Console().print(_compare_table(summaries, judge_obj.name))
     typer.echo(f"report: {folder / 'report.html'}")
+
+
+def _compare_table(summaries: list[dict[str, Any]], judge: str) -> Table:
+    """One row per config: notes and papers retrieval apart, then refusals."""
+    cols = [(g, k) for g in ("notes", "papers") for k in ("hit@1", "hit@5", "mrr", "covered@5")]
+    table = Table(title=f"eval compare (judge: {judge})")
+    table.add_column("config")
+    for g, k in cols:
+        table.add_column(f"{g} {k}", justify="right")
+    table.add_column("refused unanswerable", justify="right")
+    table.add_column("false refusal", justify="right")
+    for s in summaries:
+        by = s.get("by_source", {})
+        cells = [by.get(g, {}).get(k) for g, k in cols]
+        cells += [s["refusal_accuracy_unanswerable"], s["false_refusal_rate"]]
+        table.add_row(s["config"], *[f"{v:.3f}" if v is not None else "-" for v in cells])
+    return table
 
 
 @eval_app.command("beir")

@@ -35,6 +35,15 @@ class ChunkingSettings(_Group):
         "must stay <= the embedding model's max_seq_length (256 for MiniLM) or text is silently truncated.",
     )
     overlap_tokens: int = Field(default=40, ge=0, description="Approximate overlap between split pieces.")
+    paper_max_tokens: int = Field(
+        default=128,
+        ge=32,
+        description="Max word pieces per paper chunk (heading path included). Papers are indexed in small units, "
+        "which embed sharply, and returned as a wider window (retrieval.window_chars).",
+    )
+    paper_overlap_tokens: int = Field(
+        default=0, ge=0, description="Overlap between paper chunks; 0 because the returned window gives context."
+    )
 
 
 class PapersSettings(_Group):
@@ -55,8 +64,9 @@ class PapersSettings(_Group):
 
 class RetrievalSettings(_Group):
     k: int = Field(default=8, ge=1, le=100, description="Results returned by default.")
-    bm25_k: int = Field(default=40, ge=1, description="BM25 candidates fused.")
-    dense_k: int = Field(default=40, ge=1, description="Dense candidates fused.")
+    # 80, not 40: paper chunks are small, so the answer's passage spans more candidates (papers top-5 73 vs 69/83)
+    bm25_k: int = Field(default=80, ge=1, description="BM25 candidates fused.")
+    dense_k: int = Field(default=80, ge=1, description="Dense candidates fused.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     bm25_weight: float = Field(default=1.0, ge=0, description="RRF weight of the BM25 list.")
     dense_weight: float = Field(default=1.0, ge=0, description="RRF weight of the dense list.")
@@ -73,6 +83,17 @@ class RetrievalSettings(_Group):
         description="Local path of a sentence-transformers CrossEncoder; None disables reranking.",
     )
     rerank_top_n: int = Field(default=20, ge=1, description="Fused candidates the cross-encoder rescores.")
+    part_weights: dict[str, float] = Field(
+        default_factory=lambda: {"abstract": 1.1, "body": 1.0, "appendix": 0.8, "references": 0.3},
+        description="Fused-score multiplier per part of a paper (notes are 1.0): reference lists match every "
+        "author and title term, so they are down-weighted.",
+    )
+    window_chars: int = Field(
+        default=2400,
+        ge=0,
+        description="A paper hit is returned with the neighbouring chunks of its section around it, up to about this "
+        "many characters (0 returns the chunk alone); hits whose windows overlap are merged.",
+    )
 
 
 class LLMSettings(_Group):

@@ -19,13 +19,20 @@ class Source(BaseModel):
     lines: tuple[int, int] | None = Field(default=None, description="1-based inclusive line range in the file.")
     permalink: str | None = Field(default=None, description="Front-matter permalink of the note, if any.")
     paper_id: str | None = Field(default=None, description="Canonical paper id (arXiv id without version).")
-    page: int | None = Field(default=None, description="1-based PDF page.")
+    page: int | None = Field(default=None, description="1-based PDF page (the first page of the passage).")
+    page_end: int | None = Field(default=None, description="Last page when the passage runs over a page break.")
+    part: Literal["abstract", "body", "appendix", "references"] | None = Field(
+        default=None, description="Papers: which part of the paper ('abstract' is the paper card)."
+    )
     url: str | None = Field(default=None, description="Deep link: note URL + #anchor, or PDF URL + #page=N.")
 
     def label(self) -> str:
         """Short human label used in prompts and CLI output."""
         if self.type == "paper":
-            return f"{self.title or self.paper_id} (arXiv {self.paper_id}, p. {self.page})"
+            pages = f"pp. {self.page}-{self.page_end}" if self.page_end else f"p. {self.page}"
+            where = " › ".join([self.title or str(self.paper_id), *(self.heading_path or [])])
+            ident = f"arXiv {self.paper_id}" if self.paper_id and ":" not in self.paper_id else "PDF"
+            return f"{where} ({ident}, {pages})"
         return " › ".join([self.file or "?", *(self.heading_path or [])])
 
 
@@ -43,7 +50,7 @@ class Chunk(BaseModel):
         """Text that is embedded and BM25-indexed: the heading path / paper title prefixed, so a list under
         'DPO training' is found by 'DPO'."""
         if self.source.type == "paper":
-            prefix = f"{self.source.title or self.source.paper_id}"
+            prefix = " › ".join([self.source.title or str(self.source.paper_id), *(self.source.heading_path or [])])
         else:
             prefix = " › ".join([self.source.title or self.source.file or "", *(self.source.heading_path or [])])
         return f"{prefix}\n{self.text}" if prefix.strip() else self.text
@@ -62,6 +69,9 @@ class ScoredChunk(BaseModel):
     score: float = Field(description="Fused (or reranked) score; higher is better.")
     dense_score: float | None = Field(default=None, description="Cosine similarity to the query, if computed.")
     also_in: list[Source] = Field(default_factory=list, description="Near-duplicate sources merged into this one.")
+    hit_span: tuple[int, int] | None = Field(
+        default=None, description="Character range of the matched chunk inside a widened window's text."
+    )
 
 
 class SourceReport(BaseModel):
@@ -77,7 +87,7 @@ class PaperReport(BaseModel):
     """Per-paper line of an ingest summary."""
 
     paper_id: str
-    status: Literal["fetched", "cached", "papers-dir", "failed", "unavailable", "skipped"]
+    status: Literal["fetched", "cached", "papers-dir", "file", "failed", "unavailable", "skipped"]
     reason: str | None = None
     pages: int | None = None
 

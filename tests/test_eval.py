@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from eval.calibrate import calibrate, pairs, support_checker_score
-from eval.dataset import DatasetError, load_golden, verify_references
+from eval.dataset import PAPERS_QA, DatasetError, load_golden, load_sets, verify_references
 from eval.metrics import hit_at_k, mrr, ndcg_at_k, recall_at_k
 from eval.report import write_report
 from eval.runner import run, summarize
@@ -46,6 +46,16 @@ def test_golden_set_shape_and_references() -> None:
     assert verify_references(items, NOTES, PAPERS) == [], "every reference snippet is verbatim in its source"
 
 
+def test_paper_qa_set_spans_are_verbatim_on_their_pages() -> None:
+    items = load_golden(PAPERS_QA)
+    assert len(items) >= 80 and all(i.group == "papers" and i.answerable for i in items)
+    assert {c.paper_id for i in items for c in i.contexts} == {
+        "1701.06538", "1706.03762", "2101.03961", "2106.09685", "2203.02155", "2210.03629", "2305.18290"
+    }
+    assert verify_references(items, NOTES, PAPERS) == [], "every evidence span is verbatim on its page"
+    assert len(load_sets()) == len(items) + len(load_golden())
+
+
 def test_bad_golden_line_names_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "g.jsonl"
     good = json.loads((Path(__file__).parents[1] / "eval/data/golden.jsonl").read_text().splitlines()[0])
@@ -61,6 +71,7 @@ def test_run_writes_a_complete_report(full_index: HybridIndex, tmp_path: Path) -
     """3 questions (2 answerable, 1 not), extractive backend, the deterministic stand-in judge."""
     golden = load_golden()
     items = [golden[18], next(i for i in golden if "paper" in i.tags), next(i for i in golden if not i.answerable)]
+    items.append(load_golden(PAPERS_QA)[12])  # a question of the paper QA set
     settings = full_index.settings.model_copy(update={"llm": "extractive"})
     services = build_services(settings, index=full_index)
     judge = make_judge("standin", settings)
@@ -83,6 +94,10 @@ def test_run_writes_a_complete_report(full_index: HybridIndex, tmp_path: Path) -
     data = json.loads((out / "summary.json").read_text())
     assert data["judge"].startswith("deterministic stand-in") and data["refusal_accuracy_unanswerable"] == 1.0
     assert "stand-in" in (out / "report.md").read_text()
+    by = data["by_source"]  # notes and papers questions reported apart
+    assert set(by) == {"notes", "papers"} and by["notes"]["n"] == 1 and by["papers"]["n"] == 2
+    assert set(by["papers"]) >= {"hit@1", "hit@5", "hit@10", "mrr", "covered@5"}
+    assert lines[3]["group"] == "papers" and lines[3]["hit@5"] in (0.0, 1.0)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,8 @@ import pytest
 
 from ingest.chunk_papers import chunk_paper
 from ingest.papers import FetchError, cache_name, download, resolve_papers, scan_papers_dir
-from ingest.pdf import PdfError, clean_page, read_pdf
+from ingest.paper_structure import PdfError, read_pdf
+from ingest.pdf import join_lines
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
@@ -142,7 +143,7 @@ def test_parse_shared_pdfs(pid: str, pages: int, embedder: Embedder) -> None:
     doc = read_pdf(scan_papers_dir(PAPERS)[pid])
     assert len(doc.pages) == pages
     assert doc.title and len(doc.title) > 10
-    chunks = chunk_paper(pid, doc, doc.title, None, 220, 40, embedder.count_tokens)
+    chunks = chunk_paper(pid, doc, doc.title, None, 128, 0, embedder.count_tokens)
     assert {c.source.page for c in chunks} <= set(range(1, pages + 1))
     assert all(len(embedder.model.tokenizer(c.index_text)["input_ids"]) <= embedder.max_seq_length for c in chunks)
     assert chunks[0].source.url == f"https://arxiv.org/pdf/{pid}#page=1"
@@ -158,8 +159,13 @@ def test_attention_title_and_known_sentence_page() -> None:
     assert not any(p.startswith("Fedus, Zoph and Shazeer") for p in switch.pages)
 
 
-def test_clean_page_joins_hyphens_and_drops_numbers() -> None:
-    assert clean_page(["The trans-", "former model", "12"], set()) == "The transformer model"
+def test_line_end_hyphens_join_unless_the_document_hyphenates() -> None:
+    from collections import Counter
+
+    vocab = Counter({"transformer": 3, "english-to-german": 1, "english": 4})
+    assert join_lines(["The trans-", "former model"], vocab) == "The transformer model"
+    assert join_lines(["the English-", "to-German task"], vocab) == "the English-to-German task"
+    assert join_lines(["a state-of-the-", "art model"], vocab) == "a state-of-the-art model"
 
 
 def _pdf_bytes(writer: pypdf.PdfWriter) -> bytes:

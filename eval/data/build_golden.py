@@ -330,7 +330,6 @@ q(
     [
         paper(W, 1, "to obtain up to 7x increases in pre-training speed"),
         paper(W, 4, "where we measure 7x+ pre-training speedups"),
-        paper(W, 13, "7x Speedup"),
     ],
     tags=["paper"],
 )

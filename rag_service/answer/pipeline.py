@@ -15,6 +15,7 @@ from rag_service.answer.cite import SupportChecker, cited_sentences, split_sente
 from rag_service.answer.llm import LLMHandle
 from rag_service.index.store import Filters
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
+from rag_service.retrieval.window import clip
 from rag_service.settings import Settings
 from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
 
@@ -97,20 +98,26 @@ class AnswerPipeline:
         question = self.condense(message, history)
         condense_ms = (time.perf_counter() - t0) * 1000
         result = self.retriever.retrieve(question, k or self.settings.answer.max_contexts, filters, config)
+        # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
+        # check and citations see exactly that part.
+        limit = self.settings.answer.context_chars
+        hits = [
+            h.model_copy(update={"chunk": h.chunk.model_copy(update={"text": clip(h.chunk.text, h.hit_span, limit)})})
+            if len(h.chunk.text) > limit
+            else h
+            for h in result.hits
+        ]
         # Evidence is judged over the whole candidate pool, as calibrated (eval's best_similarity uses the pool too).
         best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
-        return Prepared(
-            question=question, hits=result.hits, refused=best < self.settings.answer.min_evidence, timings=timings
-        )
+        return Prepared(question=question, hits=hits, refused=best < self.settings.answer.min_evidence, timings=timings)
 
     def messages(self, prep: Prepared) -> list[Any]:
         """System + user messages; contexts are wrapped as quoted data with their numbers and labels."""
         from llama_index.core.llms import ChatMessage
 
-        limit = self.settings.answer.context_chars
         contexts = "\n\n".join(
-            prompts.CONTEXT.format(n=str(i), label=h.chunk.source.label(), text=_quote(h.chunk.text[:limit]))
+            prompts.CONTEXT.format(n=str(i), label=h.chunk.source.label(), text=_quote(h.chunk.text))
             for i, h in enumerate(prep.hits, start=1)
         )
         return [

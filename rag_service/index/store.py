@@ -53,6 +53,7 @@ class HybridIndex:
         self.collection = get_collection(self.client, settings.collection)
         self.tokenizer = Tokenizer()
         self._bm25: BM25Index | None = None
+        self._parts: dict[str, str] | None = None
         self._batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
 
     # ---- manifest -------------------------------------------------------------------------------------------
@@ -122,6 +123,7 @@ class HybridIndex:
         stale = sorted(old - set(new_ids))
         self._chroma_delete(stale)
         self._bm25 = None
+        self._parts = None
         return len(fresh), len(stale), len(new_ids) - len(fresh)
 
     def remove_source(self, key: str) -> int:
@@ -133,6 +135,7 @@ class HybridIndex:
             self.db.execute("DELETE FROM sources WHERE key = ?", (key,))
         self._chroma_delete(old)
         self._bm25 = None
+        self._parts = None
         return len(old)
 
     def repair(self) -> int:
@@ -154,6 +157,7 @@ class HybridIndex:
         self.client.delete_collection(self.settings.collection)
         self.collection = get_collection(self.client, self.settings.collection)
         self._bm25 = None
+        self._parts = None
 
     def _chroma_upsert(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), self._batch):
@@ -180,6 +184,23 @@ class HybridIndex:
                 f"SELECT id, source_key, position, text, source FROM chunks WHERE id IN ({marks})", part
             ):
                 out[cid] = Chunk(
+                    id=cid, source_key=key, position=pos, text=text, source=Source.model_validate_json(source)
+                )
+        return out
+
+    def chunks_at(self, positions: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Chunk]:
+        """Chunks by (source key, position), for returning a hit with its neighbours."""
+        by_key: dict[str, list[int]] = {}
+        for key, pos in positions:
+            by_key.setdefault(key, []).append(pos)
+        out: dict[tuple[str, int], Chunk] = {}
+        for key, wanted in by_key.items():
+            marks = ",".join("?" * len(wanted))
+            for cid, pos, text, source in self.db.execute(
+                f"SELECT id, position, text, source FROM chunks WHERE source_key = ? AND position IN ({marks})",
+                [key, *wanted],
+            ):
+                out[(key, pos)] = Chunk(
                     id=cid, source_key=key, position=pos, text=text, source=Source.model_validate_json(source)
                 )
         return out
@@ -222,6 +243,16 @@ class HybridIndex:
             rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source_key, position").fetchall()
             self._bm25 = BM25Index([r[0] for r in rows], [r[1].split() for r in rows], self.tokenizer)
         return self._bm25
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """Chunk id -> part of its paper (abstract, body, appendix, references), for paper chunks; cached like BM25."""
+        if self._parts is None:
+            rows = self.db.execute(
+                "SELECT id, json_extract(source, '$.part') FROM chunks WHERE json_extract(source, '$.part') IS NOT NULL"
+            )
+            self._parts = dict(rows.fetchall())
+        return self._parts
 
     def filtered_ids(self, filters: Filters | None) -> set[str] | None:
         """Chunk ids matching metadata filters (type, file, paper_id), or None when there are no filters."""

@@ -12,6 +12,7 @@ from rag_service.index.store import Filters, HybridIndex
 from rag_service.retrieval.expand import linked_papers_of, merge_near_duplicates
 from rag_service.retrieval.fusion import rrf
 from rag_service.retrieval.rerank import Reranker
+from rag_service.retrieval.window import expand_windows
 from rag_service.settings import RetrievalSettings
 from rag_service.types import ScoredChunk
 
@@ -25,6 +26,7 @@ class RetrievalConfig:
     link_expansion: bool = True
     rerank: bool = True
     dedupe: bool = True
+    window: bool = True
 
 
 @dataclass
@@ -71,6 +73,7 @@ class HybridRetriever:
                 fused = rrf([*lists, (expansion, s.link_weight)], k=s.rrf_k)
             timings["links_ms"] = _ms(t)
 
+        fused = self._weigh_parts(fused)
         pool = fused[: max(s.rerank_top_n, 3 * k)]
         ids = [cid for cid, _ in pool]
         chunks = self.index.get_chunks(ids)
@@ -89,7 +92,18 @@ class HybridRetriever:
             hits = self.reranker.rerank(query, hits[: s.rerank_top_n])
             timings["rerank_ms"] = _ms(t)
         best = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        if cfg.window:
+            hits = expand_windows(self.index, hits[: 2 * k], s.window_chars)
         return RetrievalResult(hits=hits[:k], timings=timings, best_similarity=best)
+
+    def _weigh_parts(self, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Multiply fused scores by the weight of each paper chunk's part (references down-weighted)."""
+        weights = self.settings.part_weights
+        if all(w == 1.0 for w in weights.values()):
+            return fused
+        parts = self.index.parts
+        weighed = [(cid, score * weights.get(parts.get(cid, ""), 1.0)) for cid, score in fused]
+        return sorted(weighed, key=lambda kv: -kv[1])
 
     def _expand(self, qvec: np.ndarray, top_ids: list[str], filters: Filters | None) -> list[str]:
         """Best chunks (for this query) of the papers that the top note chunks link."""
