@@ -112,19 +112,20 @@ def main() -> None:
             t["join"] += sum(
                 1
                 for w in ws
-                if len(w) >= 6
-                and w not in ok
-                and any(w[:i] in ok and w[i:] in ok for i in range(2, len(w) - 1))
+                if len(w) >= 6 and w not in ok and any(w[:i] in ok and w[i:] in ok for i in range(2, len(w) - 1))
             )
-            t["split"] += sum(1 for a, b in zip(ws, ws[1:], strict=False) if (a not in ok or b not in ok) and a + b in ok)
+            t["split"] += sum(
+                1 for a, b in zip(ws, ws[1:], strict=False) if (a not in ok or b not in ok) and a + b in ok
+            )
             t["noise"] += _noise(texts[n][pdf.name])
     print(f"\n{len(pdfs)} PDFs from {folder}")
-    print(f"| extractor | words | join errors /1k | split errors /1k | glyph noise /1k | pages/s |")
+    print("| extractor | words | join errors /1k | split errors /1k | glyph noise /1k | pages/s |")
     print("|---|---|---|---|---|---|")
     for n in names:
         t = totals[n]
         k = t["words"] / 1000
-        print(f"| {n} | {t['words']} | {t['join'] / k:.2f} | {t['split'] / k:.2f} | {t['noise'] / k:.2f} | {speed[n]:.1f} |")
+        rates = " | ".join(f"{t[key] / k:.2f}" for key in ("join", "split", "noise"))
+        print(f"| {n} | {t['words']} | {rates} | {speed[n]:.1f} |")
 
 
 if __name__ == "__main__":

@@ -50,7 +50,13 @@ def test_paper_qa_set_spans_are_verbatim_on_their_pages() -> None:
     items = load_golden(PAPERS_QA)
     assert len(items) >= 80 and all(i.group == "papers" and i.answerable for i in items)
     assert {c.paper_id for i in items for c in i.contexts} == {
-        "1701.06538", "1706.03762", "2101.03961", "2106.09685", "2203.02155", "2210.03629", "2305.18290"
+        "1701.06538",
+        "1706.03762",
+        "2101.03961",
+        "2106.09685",
+        "2203.02155",
+        "2210.03629",
+        "2305.18290",
     }
     assert verify_references(items, NOTES, PAPERS) == [], "every evidence span is verbatim on its page"
     assert len(load_sets()) == len(items) + len(load_golden())

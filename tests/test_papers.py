@@ -14,8 +14,8 @@ import pypdf
 import pytest
 
 from ingest.chunk_papers import chunk_paper
-from ingest.papers import FetchError, cache_name, download, resolve_papers, scan_papers_dir
 from ingest.paper_structure import PdfError, read_pdf
+from ingest.papers import FetchError, cache_name, download, resolve_papers, scan_papers_dir
 from ingest.pdf import join_lines
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder

@@ -50,7 +50,9 @@ def test_attention_structure(attention: PdfDoc) -> None:
 
 def test_switch_toc_is_skipped_and_appendix_marked() -> None:
     switch = read_pdf(PAPERS / "2101.03961.pdf")
-    assert switch.title == "Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity"
+    assert (
+        switch.title == "Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity"
+    )
     # the table of contents on page 2 opens no sections
     assert not [s for s in switch.sections if s.paras and s.paras[0].page == 2 and s.part != "abstract"]
     assert _section(switch, "1. Introduction")[0].paras[0].page == 3
