@@ -330,7 +330,7 @@ def eval_compare(
             all_rows += [{**r, "config": name} for r in rows]
     folder = write_report(_out_dir(settings, out, "compare"), summaries, all_rows)
     services.close()
-    Console().print(_compare_table(summaries, judge_obj.name))
+    Console(width=200).print(_compare_table(summaries, judge_obj.name))
     typer.echo(f"report: {folder / 'report.html'}")
 
 

@@ -131,6 +131,13 @@ class AnswerSettings(_Group):
         "least this (single sentences score lower than whole chunks, so this sits below min_evidence).",
     )
     support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
+    min_term_coverage: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Answerability gate: share of the question's content words the contexts must hold (its names "
+        "and numbers must all be there). Below it the answer is refused as not_in_sources.",
+    )
 
 
 class ApiSettings(_Group):

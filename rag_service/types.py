@@ -124,6 +124,11 @@ class Citation(BaseModel):
     inferred: bool = Field(
         default=False, description="The model wrote no key for this text; the support check attributed it here."
     )
+    problems: list[str] = Field(
+        default_factory=list,
+        description="What the citing sentence states that the source does not (numbers, names, a claim about your "
+        "own work backed by a paper); any problem makes the citation unsupported.",
+    )
 
 
 class Related(BaseModel):
@@ -147,7 +152,14 @@ class Answer(BaseModel):
     answer: str = Field(description="Answer text with inline [n] citations (empty or a refusal sentence if refused).")
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = Field(description="True when the sources do not support an answer.")
-    refusal_reason: str | None = Field(default=None, description="weak_evidence | model_declined | no_support")
+    refusal_reason: str | None = Field(
+        default=None,
+        description="weak_evidence (nothing on the topic) | not_in_sources (the topic is there, the asked fact is "
+        "not) | model_declined | no_support (no citation holds) | unsupported_claim (the main claim fails its check)",
+    )
+    dropped: list[str] = Field(
+        default_factory=list, description="Answer sentences removed because their sources do not support them."
+    )
     related: list[Related] = Field(default_factory=list, description="Closest sources (always given when refused).")
     question: str = Field(description="The standalone question used for retrieval (after condensing follow-ups).")
     backend: str = Field(description="Which answer backend produced the text.")

@@ -489,6 +489,32 @@ for text in [
     "What is the DDIM sampling schedule for diffusion models?",
 ]:
     q(text, "The sources don't say.", [], tags=["unanswerable"], answerable=False)
+# ---- near misses: the topic is in the notes (or the paper), the asked fact is not
+for text in [
+    "What reward accuracy did my DPO run reach after training?",
+    "What throughput in tokens per second did I measure with vLLM?",
+    "How many H100 GPUs did I use for my Llama-3-70B deployment?",
+    "What latency in milliseconds did my Mixtral 8x7b TensorRT setup achieve?",
+    "What perplexity did my own GPT model reach on the validation set?",
+    "What MMLU score did my fine-tuned model get?",
+    "How much did my Chinchilla-optimal training run cost?",
+    "What chunk size did I choose for my RAG pipeline?",
+    "Which embedding model did I deploy in my RAG project, and what recall did it get?",
+    "What Elo rating did my chatbot get on the LMSYS arena?",
+    "What LoRA rank did I use in my fine-tuning experiments?",
+    "How much did I spend on GPUs to quantize models to GGUF?",
+    "What speedup did I get from speculative decoding on my laptop?",
+    "How many agents did I run in my multi-agent experiment?",
+    "What sampling temperature did I settle on for my chain-of-thought experiments?",
+    "What accuracy did my ReAct agent get on HotpotQA?",
+    "How large was the KV cache in GB on my Llama 2 server?",
+    "How long did it take me to train my mixture-of-experts model?",
+    "What batch size did I use when fine-tuning Llama with QLoRA?",
+    "What BLEU did my Transformer reimplementation get on WMT14?",
+    "How many TPU chips did the ReAct experiments use?",
+    "What top-1 accuracy does LoRA reach on ImageNet?",
+]:
+    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss"], answerable=False)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -29,6 +29,21 @@ class Support:
     quote: str
 
 
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|file:|/)[^)]*\)")
+_FROM_KEY = re.compile(r"\((?:from|see|source:?|per)\s*(\[\d+\])\)", re.I)
+
+
+def clean_answer(text: str, labels: list[str]) -> str:
+    """Prose with [n] markers only: context labels the model copied from the prompt ("[1] (Flow Engineering)",
+    "[Flow Engineering]") go, "(from [1])" becomes "[1]", markdown links keep their text."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _FROM_KEY.sub(r"\1", text)
+    for label in sorted({x for lab in labels for x in (lab, *lab.split(" › ")) if len(x) >= 4}, key=len, reverse=True):
+        esc = re.escape(label)
+        text = re.sub(rf"\s*[\[(]{esc}[\])]", "", text)
+    return re.sub(r"(\[\d+\])(\s*\1)+", r"\1", text)
+
+
 def strip_unknown_keys(answer: str, n_contexts: int) -> tuple[str, list[int]]:
     """Remove citation keys that were not offered (outside 1..n); returns the clean text and the keys kept."""
     used: list[int] = []

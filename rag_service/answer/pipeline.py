@@ -11,7 +11,14 @@ from typing import Any
 import numpy as np
 
 from rag_service.answer import prompts
-from rag_service.answer.cite import SupportChecker, cited_sentences, split_sentences, strip_unknown_keys
+from rag_service.answer.cite import (
+    SupportChecker,
+    cited_sentences,
+    clean_answer,
+    split_sentences,
+    strip_unknown_keys,
+)
+from rag_service.answer.grounding import Answerability, GroundingChecker
 from rag_service.answer.llm import LLMHandle
 from rag_service.index.store import Filters
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
@@ -47,6 +54,8 @@ class Prepared:
     hits: list[ScoredChunk]
     refused: bool
     timings: dict[str, float] = field(default_factory=dict)
+    reason: str | None = None  # why it is refused before generation
+    verdict: Answerability | None = None
 
 
 @dataclass
@@ -63,6 +72,7 @@ class AnswerPipeline:
         self.settings = settings
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
+        self.grounding = GroundingChecker(settings.answer.min_term_coverage)
 
     @property
     def backend(self) -> str:
@@ -110,7 +120,16 @@ class AnswerPipeline:
         # Evidence is judged over the whole candidate pool, as calibrated (eval's best_similarity uses the pool too).
         best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
-        return Prepared(question=question, hits=hits, refused=best < self.settings.answer.min_evidence, timings=timings)
+        # Cosine says whether the topic is there; the term check whether the asked fact can be (every backend).
+        verdict = self.grounding.answerability(question, hits)
+        reason = None
+        if best < self.settings.answer.min_evidence:
+            reason = "weak_evidence"
+        elif not verdict.answerable:
+            reason = "not_in_sources"
+        return Prepared(
+            question=question, hits=hits, refused=reason is not None, timings=timings, reason=reason, verdict=verdict
+        )
 
     def messages(self, prep: Prepared) -> list[Any]:
         """System + user messages; contexts are wrapped as quoted data with their numbers and labels."""
@@ -146,10 +165,16 @@ class AnswerPipeline:
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
-        text, model_keys = strip_unknown_keys(raw, len(prep.hits))
+        text = clean_answer(raw, [h.chunk.source.label() for h in prep.hits])
+        text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text, inferred = self._attribute_uncited(prep, text)
-        used = model_keys + sorted(n for n in inferred if n not in model_keys)
+        text, dropped, main_failed = self._check_claims(prep, text)
+        if main_failed:
+            timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+            return self._refusal(prep, "unsupported_claim", timings, dropped)
         sentences = cited_sentences(text)
+        kept = {k for s in sentences for k in s.keys}
+        used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]
         citations: list[Citation] = []
         for n in used:
             hit = prep.hits[n - 1]
@@ -172,9 +197,10 @@ class AnswerPipeline:
         declined = bool(_DECLINE.search(text)) and not any(c.supported for c in citations)
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
-            return self._refusal(prep, "model_declined" if declined else "no_support", timings)
+            return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
         return Answer(
             answer=text,
+            dropped=dropped,
             citations=citations,
             refused=False,
             related=self._related(prep),
@@ -182,6 +208,31 @@ class AnswerPipeline:
             backend=self.backend,
             timings=timings,
         )
+
+    def _check_claims(self, prep: Prepared, text: str) -> tuple[str, list[str], bool]:
+        """Drop the sentences whose numbers, names or "my ..." claims are not in the sources they cite (or, uncited,
+        in any context). Returns the kept text, the dropped sentences, and whether the main (first) claim failed."""
+        kept: list[str] = []
+        dropped: list[str] = []
+        main_failed = False
+        for i, raw in enumerate(split_sentences(text)):
+            parsed = cited_sentences(raw)
+            if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
+                kept.append(raw)
+                continue
+            sent = parsed[0]
+            cited = [prep.hits[n - 1] for n in sent.keys if 0 < n <= len(prep.hits)]
+
+            def clean(h: ScoredChunk, sentence: str = sent.text) -> bool:
+                return not self.grounding.claim_problems(sentence, h.chunk.text, h.chunk.source.type == "paper")
+
+            # cited: every cited source must hold it; uncited: some context must
+            if all(clean(h) for h in cited) if cited else any(clean(h) for h in prep.hits):
+                kept.append(raw)
+            else:
+                dropped.append(sent.text)
+                main_failed = main_failed or i == 0
+        return (" ".join(kept) if dropped else text), dropped, main_failed
 
     def _attribute_uncited(self, prep: Prepared, text: str) -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
@@ -206,15 +257,29 @@ class AnswerPipeline:
             for h in prep.hits[:5]
         ]
 
-    def _refusal(self, prep: Prepared, reason: str, timings: dict[str, float]) -> Answer:
+    def _refusal(
+        self, prep: Prepared, reason: str, timings: dict[str, float], dropped: list[str] | None = None
+    ) -> Answer:
         return Answer(
-            answer=prompts.REFUSAL,
+            answer=self._near_miss(prep) if reason == "not_in_sources" else prompts.REFUSAL,
+            dropped=dropped or [],
             refused=True,
             refusal_reason=reason,
             related=self._related(prep),
             question=prep.question,
             backend=self.backend,
             timings=timings,
+        )
+
+    def _near_miss(self, prep: Prepared) -> str:
+        """Say what the sources do have ("They mention QLoRA (notes › Fine-tuning) but say nothing about validation
+        accuracy"), so a refusal still points somewhere."""
+        v = prep.verdict
+        usable = [h for h in prep.hits if h.chunk.source.type == "note"] if v and v.personal else prep.hits
+        if v is None or not v.found or not usable:
+            return prompts.REFUSAL
+        return prompts.NEAR_MISS.format(
+            found=", ".join(v.found[:3]), where=usable[0].chunk.source.label(), missing=", ".join(v.missing[:3])
         )
 
     # ---- entry points ---------------------------------------------------------------------------------------
@@ -232,7 +297,7 @@ class AnswerPipeline:
         timings = dict(prep.timings)
         timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         if prep.refused or not prep.hits:
-            yield StreamEvent("answer", self._refusal(prep, "weak_evidence", timings))
+            yield StreamEvent("answer", self._refusal(prep, prep.reason or "weak_evidence", timings))
             return
         t1 = time.perf_counter()
         if self.llm is None:

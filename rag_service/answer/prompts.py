@@ -27,6 +27,13 @@ class Prompt:
 
 REFUSAL = "The sources don't say."
 
+# The reply to a near-miss question: the topic is in the sources, the asked fact is not.
+NEAR_MISS = Prompt(
+    "near_miss",
+    "The sources don't say. They mention {found} ({where}) but say nothing about {missing}.",
+    frozenset({"found", "where", "missing"}),
+)
+
 # Measured with the default local model (Qwen2.5-Coder-1.5B, 2 CPU cores) on golden questions: with a "reply exactly
 # '<refusal>' if the sources don't answer" rule in the prompt it refused 3 of 3 answerable questions; without it, it
 # answered all three correctly. So the prompt does not ask the model to refuse: refusal is enforced around it, by the
@@ -68,4 +75,4 @@ Standalone question:""",
     frozenset({"history", "message"}),
 )
 
-ALL = (SYSTEM, CONTEXT, QUESTION, CONDENSE)
+ALL = (SYSTEM, CONTEXT, QUESTION, CONDENSE, NEAR_MISS)

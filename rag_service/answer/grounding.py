@@ -1,0 +1,177 @@
+"""Grounding from the text itself (no NLI model ships offline): can the evidence answer *this* question, and does each
+answer sentence say only what its cited source says?
+
+Answerability (before generation, every backend): a question's specific terms — names with capitals or digits
+("Mistral-7B", "QLoRA", "ROUGE-L"), numbers — must all occur in the evidence, and most of its other content words
+too. A question about the user's own work ("my", "I") can only be answered by the notes, never by a paper. Cosine
+similarity says the topic is there; this says the asked fact can be.
+
+Claim checks (after generation): every number of a sentence must occur, normalised, in the text it cites; every
+specific name too; a sentence about the user's own work must not cite a paper.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag_service.index.bm25 import Tokenizer
+from rag_service.types import ScoredChunk
+
+_PERSONAL = re.compile(r"\b(my|mine|myself|i|i'?ve|i'?d|i'?m|me)\b", re.I)
+# "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
+_ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
+# A question that asks for a value: the evidence must hold a number next to the asked attribute.
+_HOW = re.compile(r"\bhow (?:many|much|long|large|big|fast|often|high|low)\b(?:\s+(\w+))?", re.I)
+_VALUE_NOUN = re.compile(
+    r"\b(score|accuracy|rate|size|cost|speed-?up|latency|throughput|perplexity|bleu|rouge\S*|f1|elo|rank|"
+    r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate)\b",
+    re.I,
+)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+# Words that say how a question is asked, not what it asks about.
+_GENERIC = frozenset(
+    Tokenizer()(
+        "what which who whom whose when where why how many much did does do use used using get got reach reached "
+        "value number kind type way according note notes paper papers source sources say said mention mentioned "
+        "describe explain tell give list main key final exact exactly own actual actually example called"
+    )
+)
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", re.I)
+_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def normalise_number(raw: str) -> str:
+    """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1.2' -> '1.2'."""
+    text = raw.replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() and "e" not in text.lower() else repr(value)
+
+
+def numbers(text: str) -> set[str]:
+    """Normalised numbers of a text; units glued on ('168GB', '1.2x', '7B') are split off first."""
+    spaced = re.sub(r"(\d)([A-Za-z%×])", r"\1 \2", text)
+    return {normalise_number(m.group()) for m in _NUMBER.finditer(spaced) if m.group().strip("-+")}
+
+
+def specific_terms(text: str) -> list[str]:
+    """Names a question or claim hinges on: words with a capital after the first letter or a digit (QLoRA, GPT-3,
+    Mistral-7B, MoE), all-caps words (BLEU, ROUGE-L), and capitalised words not opening the sentence."""
+    out: list[str] = []
+    for m in _TERM.finditer(re.sub(r"['’]s\b", "", text)):  # possessives: "LangGraph's" -> "LangGraph"
+        word = m.group()
+        first = m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", '"'))
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if not letters or len(word) < 2:
+            continue
+        named = (
+            any(c.isdigit() for c in word)
+            or any(c.isupper() for c in word[1:])
+            or (letters.isupper() and len(letters) >= 2)
+            or (word[0].isupper() and not first)
+        )
+        if named and word.lower() not in ("i", "i'm", "i've"):
+            # in a compound only the named parts must match: "Inner-Monologue-style" -> Inner, Monologue
+            parts = [p for p in re.split(r"[-/]", word) if p]
+            named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() or c.isupper() for c in p[1:])]
+            out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
+    return out
+
+
+@dataclass
+class Answerability:
+    """The verdict on one question against the evidence the answer step would see."""
+
+    answerable: bool
+    missing: list[str] = field(default_factory=list)  # specific terms or content words not found
+    found: list[str] = field(default_factory=list)
+    personal: bool = False
+    coverage: float = 1.0
+
+
+def _asked_value(question: str) -> str | None:
+    """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy."""
+    noun = _VALUE_NOUN.search(question)
+    if noun:
+        return noun.group(1)
+    how = _HOW.search(question)
+    if how is None:
+        return None
+    word = how.group(1) or ""
+    return word if word and Tokenizer()(word) and Tokenizer()(word)[0] not in _GENERIC else "the value asked for"
+
+
+class GroundingChecker:
+    """Term-level checks shared by the answerability gate and the claim check."""
+
+    def __init__(self, min_coverage: float = 0.3) -> None:
+        self.tokenizer = Tokenizer()
+        self.min_coverage = min_coverage
+
+    def _stems(self, text: str) -> set[str]:
+        return set(self.tokenizer(text))
+
+    def _has_term(self, term: str, stems: set[str], nums: set[str]) -> bool:
+        parts = self.tokenizer(term)
+        return all(p in stems or (p[:1].isdigit() and normalise_number(p) in nums) for p in parts) if parts else True
+
+    def answerability(self, question: str, hits: list[ScoredChunk]) -> Answerability:
+        """Whether the hits hold the question's specific terms and most of its content words."""
+        question = re.sub(r"['’]s\b", "", question)
+        personal = bool(_PERSONAL.search(_ABOUT_NOTES.sub("the notes", question)))
+        usable = [h for h in hits if h.chunk.source.type == "note"] if personal else hits
+        evidence = "\n".join(f"{h.chunk.index_text}" for h in usable)
+        stems, nums = self._stems(evidence), numbers(evidence)
+        terms = list(dict.fromkeys(specific_terms(question)))
+        missing = [t for t in terms if not self._has_term(t, stems, nums)]
+        missing += [n for n in numbers(question) if n not in nums and not any(n in t for t in terms)]
+        content = [w for w in dict.fromkeys(self.tokenizer(question)) if w not in _GENERIC]
+        have = [w for w in content if w in stems]
+        coverage = len(have) / len(content) if content else 1.0
+        if coverage < self.min_coverage:
+            missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
+        # "What accuracy did I get ...": the user's own result must be written down as a number next to what is
+        # asked; otherwise the model fills the gap with a plausible number (the failure this gate exists for).
+        asked = _asked_value(question) if personal else None
+        if not missing and asked and not self._value_near(self.tokenizer(asked), terms, usable):
+            missing.append(asked)
+        found = [t for t in terms if t not in missing] or have
+        return Answerability(
+            answerable=not missing and bool(usable),
+            missing=missing,
+            found=found,
+            personal=personal,
+            coverage=round(coverage, 3),
+        )
+
+    def _value_near(self, attribute: list[str], names: list[str], hits: list[ScoredChunk]) -> bool:
+        """A sentence of the evidence holds a number (not a year) with the asked attribute and one of the question's
+        names, if it has any."""
+        for h in hits:
+            for sent in _SENTENCE.split(h.chunk.text):
+                nums = {n for n in numbers(sent) if not _YEAR.match(n)}
+                stems = self._stems(sent)
+                if nums and all(a in stems for a in attribute):
+                    if not names or any(self._has_term(t, stems, nums) for t in names):
+                        return True
+        return False
+
+    def claim_problems(self, sentence: str, context: str, context_is_paper: bool) -> list[str]:
+        """What a sentence states that its cited context does not: numbers, specific names, or a claim about the
+        user's own work backed by a paper. Empty when nothing is wrong."""
+        problems: list[str] = []
+        if context_is_paper and _PERSONAL.search(sentence):
+            problems.append("a claim about your own work cites a paper")
+        ctx_nums = numbers(context)
+        problems += [f"number {n} not in the source" for n in sorted(numbers(sentence)) if n not in ctx_nums]
+        stems = self._stems(context)
+        problems += [
+            f"'{t}' not in the source"
+            for t in dict.fromkeys(specific_terms(sentence))
+            if not any(c.isdigit() for c in t) and not self._has_term(t, stems, ctx_nums)
+        ]
+        return problems
