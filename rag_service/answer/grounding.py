@@ -155,9 +155,9 @@ class GroundingChecker:
             for sent in _SENTENCE.split(h.chunk.text):
                 nums = {n for n in numbers(sent) if not _YEAR.match(n)}
                 stems = self._stems(sent)
-                if nums and all(a in stems for a in attribute):
-                    if not names or any(self._has_term(t, stems, nums) for t in names):
-                        return True
+                named = not names or any(self._has_term(t, stems, nums) for t in names)
+                if nums and named and all(a in stems for a in attribute):
+                    return True
         return False
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool) -> list[str]:
