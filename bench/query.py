@@ -137,7 +137,7 @@ def bench_llm(index: HybridIndex) -> None:
             if event.kind == "token":
                 first = first or time.perf_counter() - t
                 n_tokens += 1
-            else:
+            elif event.kind == "answer":
                 answer = event.data
         total = time.perf_counter() - t
         gen = answer.timings.get("generate_ms", 0) / 1000 - (first or 0) + answer.timings.get("retrieve_ms", 0) / 1000

@@ -208,7 +208,7 @@ def ask(
                     streamed += event.data
                     sys.stdout.write(event.data)
                     sys.stdout.flush()
-                else:
+                elif event.kind == "answer":
                     answer = event.data
             sys.stdout.write("\n")
             if answer is None:
@@ -349,6 +349,22 @@ def _compare_table(summaries: list[dict[str, Any]], judge: str) -> Table:
         cells += [s["refusal_accuracy_unanswerable"], s["false_refusal_rate"]]
         table.add_row(s["config"], *[f"{v:.3f}" if v is not None else "-" for v in cells])
     return table
+
+
+@eval_app.command("checker")
+def eval_checker(data_dir: DataDir = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Precision/recall of the claim checker on the paper QA evidence and its number/name perturbations."""
+    from eval.checker import measure_checker
+    from eval.dataset import PAPERS_QA, load_golden
+    from rag_service.index.store import open_index
+
+    settings = make_settings(data_dir)
+    index = open_index(settings)
+    try:
+        result = measure_checker(load_golden(PAPERS_QA), index, settings.answer.support_threshold)
+    finally:
+        index.close()
+    typer.echo(json.dumps(result, indent=2))
 
 
 @eval_app.command("beir")

@@ -88,7 +88,13 @@ def test_sse_stream_format(client: TestClient) -> None:
         for b in raw.strip().split("\n\n")
     ]
     kinds = [k for k, _ in events]
-    assert kinds[-2:] == ["citations", "done"] and set(kinds[:-2]) == {"token"} and kinds[0] == "token"
+    # sources first (before any token), then tokens, then citations and done
+    assert kinds[0] == "sources" and kinds[-2:] == ["citations", "done"] and set(kinds[1:-2]) == {"token"}
+    passages = events[0][1]["sources"]
+    assert passages and all(p["text"] and p["source"]["url"] for p in passages)
+    assert [p["n"] for p in passages] == list(range(1, len(passages) + 1))
+    cited = {c["chunk_id"] for c in events[-1][1]["citations"]}
+    assert cited <= {p["chunk_id"] for p in passages}
     assert "".join(d["text"] for k, d in events if k == "token") == events[-1][1]["answer"]
     assert events[-2][1]["citations"] == events[-1][1]["citations"]
 

@@ -67,7 +67,7 @@ def cited_sentences(answer: str) -> list[CitedSentence]:
     out: list[CitedSentence] = []
     for sent in split_sentences(answer):
         keys = [int(k) for group in _KEYS.findall(sent) for k in re.split(r"\s*[,;]\s*", group)]
-        text = _KEYS.sub("", sent).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", _KEYS.sub("", sent)).strip()
         if not re.search(r"\w", text) and out:
             out[-1].keys += [k for k in keys if k not in out[-1].keys]
             continue

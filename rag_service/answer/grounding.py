@@ -52,10 +52,14 @@ def normalise_number(raw: str) -> str:
     return str(int(value)) if value.is_integer() and "e" not in text.lower() else repr(value)
 
 
+def split_units(text: str) -> str:
+    """'168GB' -> '168 GB', '1.2x' -> '1.2 x' (scientific notation like 5e-7 stays whole)."""
+    return re.sub(r"(\d)(?![eE][-+]?\d)([A-Za-z%×])", r"\1 \2", text)
+
+
 def numbers(text: str) -> set[str]:
-    """Normalised numbers of a text; units glued on ('168GB', '1.2x', '7B') are split off first."""
-    spaced = re.sub(r"(\d)([A-Za-z%×])", r"\1 \2", text)
-    return {normalise_number(m.group()) for m in _NUMBER.finditer(spaced) if m.group().strip("-+")}
+    """Normalised numbers of a text, units split off first."""
+    return {normalise_number(m.group()) for m in _NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
 
 
 def specific_terms(text: str) -> list[str]:
@@ -77,7 +81,7 @@ def specific_terms(text: str) -> list[str]:
         if named and word.lower() not in ("i", "i'm", "i've"):
             # in a compound only the named parts must match: "Inner-Monologue-style" -> Inner, Monologue
             parts = [p for p in re.split(r"[-/]", word) if p]
-            named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() or c.isupper() for c in p[1:])]
+            named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() for c in p)]
             out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
     return out
 
@@ -113,7 +117,7 @@ class GroundingChecker:
         self.min_coverage = min_coverage
 
     def _stems(self, text: str) -> set[str]:
-        return set(self.tokenizer(text))
+        return set(self.tokenizer(text)) | set(self.tokenizer(split_units(text)))
 
     def _has_term(self, term: str, stems: set[str], nums: set[str]) -> bool:
         parts = self.tokenizer(term)
@@ -172,6 +176,6 @@ class GroundingChecker:
         problems += [
             f"'{t}' not in the source"
             for t in dict.fromkeys(specific_terms(sentence))
-            if not any(c.isdigit() for c in t) and not self._has_term(t, stems, ctx_nums)
+            if not _NUMBER.fullmatch(t) and not self._has_term(t, stems, ctx_nums)
         ]
         return problems

@@ -60,7 +60,7 @@ class Prepared:
 
 @dataclass
 class StreamEvent:
-    kind: str  # token | answer
+    kind: str  # sources | token | answer
     data: Any
 
 
@@ -282,6 +282,18 @@ class AnswerPipeline:
             found=", ".join(v.found[:3]), where=usable[0].chunk.source.label(), missing=", ".join(v.missing[:3])
         )
 
+    def warm_up(self) -> None:
+        """One tiny generation with the fixed system prompt, so the model is loaded and llama.cpp holds the prompt
+        prefix every request starts with."""
+        if self.llm is None:
+            return
+        from llama_index.core.llms import ChatMessage
+
+        self.llm.llm.chat(
+            [ChatMessage(role="system", content=prompts.SYSTEM.format()), ChatMessage(role="user", content="Hi")],
+            max_tokens=1,
+        )
+
     # ---- entry points ---------------------------------------------------------------------------------------
     def stream(
         self,
@@ -291,11 +303,13 @@ class AnswerPipeline:
         filters: Filters | None = None,
         config: RetrievalConfig | None = None,
     ) -> Iterator[StreamEvent]:
-        """Token events as the answer is generated, then one ``answer`` event with the checked Answer."""
+        """A ``sources`` event as soon as retrieval is done (the passages the answer will quote), token events as the
+        answer is generated, then one ``answer`` event with the checked Answer."""
         t0 = time.perf_counter()
         prep = self.prepare(message, history or [], k, filters, config)
         timings = dict(prep.timings)
         timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        yield StreamEvent("sources", prep.hits)
         if prep.refused or not prep.hits:
             yield StreamEvent("answer", self._refusal(prep, prep.reason or "weak_evidence", timings))
             return

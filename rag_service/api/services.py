@@ -22,6 +22,15 @@ class Services:
     def close(self) -> None:
         self.index.close()
 
+    def warm_up(self) -> None:
+        """Load what the first request would otherwise wait for — the embedding model, the BM25 index and the
+        LLM's fixed system-prompt prefix — so /readyz means ready."""
+        self.index.embedder.encode(["warm up"])
+        _ = self.index.bm25
+        _ = self.index.parts
+        if self.llm is not None:
+            self.pipeline.warm_up()
+
 
 def build_services(settings: Settings, index: HybridIndex | None = None, llm: LLMHandle | None = None) -> Services:
     """Open the index, load the reranker (if configured) and the LLM backend, wire the pipeline."""

@@ -1,4 +1,4 @@
-"""POST /v1/chat: a cited answer, or server-sent events (token*, citations, done) with ``stream: true``."""
+"""POST /v1/chat: a cited answer, or server-sent events (sources, token*, citations, done) with ``stream: true``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from rag_service.api.deps import ServicesDep, check_length
 from rag_service.api.schemas import ChatRequest
-from rag_service.api.services import link_answer
+from rag_service.api.services import link_answer, linked
 from rag_service.types import Answer
 
 router = APIRouter(tags=["chat"])
@@ -34,7 +34,18 @@ def chat(body: ChatRequest, services: ServicesDep) -> Answer | StreamingResponse
 
     def sse() -> Iterator[str]:
         for event in events:
-            if event.kind == "token":
+            if event.kind == "sources":  # before the first token: the reader sees what the answer will quote
+                passages = [
+                    {
+                        "n": n,
+                        "chunk_id": h.chunk.id,
+                        "text": h.chunk.text,
+                        "source": linked(h.chunk.source, services.settings).model_dump(mode="json", exclude_none=True),
+                    }
+                    for n, h in enumerate(event.data, start=1)
+                ]
+                yield _sse("sources", {"sources": passages})
+            elif event.kind == "token":
                 yield _sse("token", {"text": event.data})
             else:
                 answer = link_answer(event.data, services.settings).model_dump(mode="json", exclude_none=True)

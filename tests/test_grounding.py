@@ -1,0 +1,92 @@
+"""Honest answers: the answerability gate, claim checks that catch fabricated numbers, clean answer text.
+Unit tests on the text rules, then the real pipeline (extractive backend) over the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag_service.answer.cite import clean_answer
+from rag_service.answer.grounding import GroundingChecker, numbers, specific_terms
+from rag_service.api.services import build_services
+from rag_service.index.store import HybridIndex
+
+
+def test_numbers_are_normalised() -> None:
+    # "A100" is a name (checked as a term), not the number 100
+    assert numbers("168GB ~ 2xA100 (80GB)") == numbers("168 GB, 2 x A100, 80 GB") == {"168", "2", "80"}
+    assert numbers("lower the learning rate (5e-7)") == numbers("a rate of 5E-7") == {"5e-07"}
+    assert numbers("a 1.2x speed-up over 10,000 steps") == {"1.2", "10000"}
+    assert numbers("2.0 and 2") == {"2"}
+
+
+def test_specific_terms() -> None:
+    terms = specific_terms("What was my final validation accuracy when fine-tuning Mistral-7B with QLoRA?")
+    assert terms == ["Mistral-7B", "QLoRA"]
+    assert specific_terms("What is LangGraph's architecture based on?") == ["LangGraph"]
+    assert specific_terms("Why did the Inner-Monologue-style variant fail?") == ["Inner-Monologue"]
+    assert specific_terms("How does ROUGE-L compare with BLEU in GPT-3 evals?") == ["ROUGE-L", "BLEU", "GPT-3"]
+
+
+def test_claim_problems_catch_numbers_names_and_own_work_cited_to_a_paper() -> None:
+    g = GroundingChecker()
+    ctx = "Lower the learning rate (5e-7) and increase beta. Llama-3-70B in bfloat16 needs ~168GB."
+    assert g.claim_problems("Use a learning rate of 5e-7.", ctx, context_is_paper=False) == []
+    assert g.claim_problems("It needs 168 GB in bfloat16.", ctx, context_is_paper=False) == []
+    assert g.claim_problems("Use a learning rate of 3e-5.", ctx, False) == ["number 3e-05 not in the source"]
+    assert "'Mistral-7B' not in the source" in g.claim_problems("Mistral-7B needs 168 GB.", ctx, False)
+    paper = "We use a learning rate of 5e-7 for all runs."
+    assert g.claim_problems("I used a learning rate of 5e-7.", paper, context_is_paper=True) == [
+        "a claim about your own work cites a paper"
+    ]
+
+
+def test_clean_answer_drops_copied_labels_and_links() -> None:
+    labels = ["llm-study-notes.md › Applications › Flow Engineering", "RMSNorm paper (arXiv 1910.07467, p. 2)"]
+    raw = "[1] [Flow Engineering] decompose tasks [1] [1]. RMSNorm (from [2]) rescales. See [the docs](https://x.y/z)."
+    assert clean_answer(raw, labels) == "[1] decompose tasks [1]. RMSNorm [2] rescales. See the docs."
+
+
+@pytest.fixture(scope="module")
+def pipeline(full_index: HybridIndex):  # type: ignore[no-untyped-def]
+    settings = full_index.settings.model_copy(update={"llm": "extractive"})
+    return build_services(settings, index=full_index).pipeline
+
+
+def test_fabricated_number_with_a_real_cited_chunk_is_unsupported(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("What learning rate do the DPO training tips recommend?", [])
+    assert not prep.refused
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "5e-7" in h.chunk.text)
+    honest = pipeline.finish(prep, f"Lower the learning rate to 5e-7 for DPO [{n}].", {})
+    assert not honest.refused and honest.citations[0].supported and not honest.dropped
+    # the same cited chunk, a number it does not contain: the main claim fails, the answer is refused
+    made_up = pipeline.finish(prep, f"Lower the learning rate to 3e-5 for DPO [{n}].", {})
+    assert made_up.refused and made_up.refusal_reason == "unsupported_claim"
+    assert made_up.dropped == ["Lower the learning rate to 3e-5 for DPO."]
+    # a supported main claim keeps the answer; the fabricated second sentence is dropped
+    mixed = pipeline.finish(prep, f"Lower the learning rate to 5e-7 [{n}]. I reached 91.7 accuracy [{n}].", {})
+    assert not mixed.refused and "91.7" not in mixed.answer and mixed.dropped == ["I reached 91.7 accuracy."]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What batch size did I use when fine-tuning Llama with QLoRA?",
+        "What Elo rating did my chatbot get on the LMSYS arena?",
+        "What top-1 accuracy does LoRA reach on ImageNet?",
+    ],
+)
+def test_near_miss_question_is_refused_with_reason_and_related(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = pipeline.answer(question)
+    assert answer.refused and answer.refusal_reason in ("not_in_sources", "weak_evidence")
+    assert answer.related and answer.answer.startswith("The sources don't say.")
+    assert answer.refusal_reason == "not_in_sources" and "say nothing about" in answer.answer
+
+
+def test_answerable_questions_pass_the_gate(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for q in (
+        "What are my DPO training tips?",
+        "How many experts does Switch-C have?",
+        "What does the beta parameter control in DPO?",
+    ):
+        prep = pipeline.prepare(q, [])
+        assert not prep.refused, (q, prep.verdict)
