@@ -119,9 +119,16 @@ class GroundingChecker:
     def _stems(self, text: str) -> set[str]:
         return set(self.tokenizer(text)) | set(self.tokenizer(split_units(text)))
 
-    def _has_term(self, term: str, stems: set[str], nums: set[str]) -> bool:
+    def _has_term(self, term: str, stems: set[str], nums: set[str], raw: str) -> bool:
+        """Every part of the term is in the text; a name mixing letters and digits (GPT-5, Mistral-7B, A100) must
+        appear as one phrase, so "GPT-5" is not found in a text about GPT-3 that happens to contain a 5."""
         parts = self.tokenizer(term)
-        return all(p in stems or (p[:1].isdigit() and normalise_number(p) in nums) for p in parts) if parts else True
+        if not all(p in stems or (p[:1].isdigit() and normalise_number(p) in nums) for p in parts):
+            return False
+        if re.search(r"[A-Za-z]", term) and re.search(r"\d", term):
+            pieces = [re.escape(x) for x in re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?", term)]
+            return re.search(r"(?<![A-Za-z0-9])" + r"[\s\-_.]?".join(pieces) + r"(?![0-9])", raw, re.I) is not None
+        return True
 
     def answerability(self, question: str, hits: list[ScoredChunk]) -> Answerability:
         """Whether the hits hold the question's specific terms and most of its content words."""
@@ -131,7 +138,7 @@ class GroundingChecker:
         evidence = "\n".join(f"{h.chunk.index_text}" for h in usable)
         stems, nums = self._stems(evidence), numbers(evidence)
         terms = list(dict.fromkeys(specific_terms(question)))
-        missing = [t for t in terms if not self._has_term(t, stems, nums)]
+        missing = [t for t in terms if not self._has_term(t, stems, nums, evidence)]
         missing += [n for n in numbers(question) if n not in nums and not any(n in t for t in terms)]
         content = [w for w in dict.fromkeys(self.tokenizer(question)) if w not in _GENERIC]
         have = [w for w in content if w in stems]
@@ -159,7 +166,7 @@ class GroundingChecker:
             for sent in _SENTENCE.split(h.chunk.text):
                 nums = {n for n in numbers(sent) if not _YEAR.match(n)}
                 stems = self._stems(sent)
-                named = not names or any(self._has_term(t, stems, nums) for t in names)
+                named = not names or any(self._has_term(t, stems, nums, sent) for t in names)
                 if nums and named and all(a in stems for a in attribute):
                     return True
         return False
@@ -176,6 +183,6 @@ class GroundingChecker:
         problems += [
             f"'{t}' not in the source"
             for t in dict.fromkeys(specific_terms(sentence))
-            if not _NUMBER.fullmatch(t) and not self._has_term(t, stems, ctx_nums)
+            if not _NUMBER.fullmatch(t) and not self._has_term(t, stems, ctx_nums, context)
         ]
         return problems

@@ -1,0 +1,122 @@
+"""Answer benchmark: honest answers per backend. Prints figures, asserts nothing.
+
+    python bench/answer.py --data-dir DIR [--llm local|extractive] [--answerable 16] [--unanswerable 40]
+
+Over the golden set's unanswerable questions (near misses: topic present, fact absent; and off-topic ones) and a
+sample of its answerable ones: refused unanswerable, unanswerable answered with a number and a supported citation
+(the fabrication the gate and the claim check exist to stop), false refusals, keyword correctness (half of the
+reference answer's content words in the answer), gold source cited, prompt size, time to first token and total time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rag_service.offline import ensure_offline_env  # noqa: E402
+
+ensure_offline_env()
+
+from eval.dataset import load_golden  # noqa: E402
+from rag_service.answer.grounding import numbers  # noqa: E402
+from rag_service.api.services import build_services  # noqa: E402
+from rag_service.index.bm25 import Tokenizer  # noqa: E402
+from rag_service.settings import Settings  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--llm", default="local")
+    ap.add_argument("--answerable", type=int, default=16)
+    ap.add_argument("--unanswerable", type=int, default=40)
+    args = ap.parse_args()
+    settings = Settings(data_dir=args.data_dir, llm=args.llm)
+    t0 = time.perf_counter()
+    services = build_services(settings)
+    services.warm_up()
+    print(f"backend {services.pipeline.backend}; loaded and warmed up in {time.perf_counter() - t0:.1f} s")
+    golden = load_golden()
+    unans = [i for i in golden if not i.answerable][: args.unanswerable]
+    ans = [i for i in golden if i.answerable and not i.history][: args.answerable]
+    tok = Tokenizer()
+    rows = []
+    for item in unans + ans:
+        t = time.perf_counter()
+        first = None
+        prompt_chars = 0
+        answer = None
+        for event in services.pipeline.stream(item.question, item.history):
+            if event.kind == "sources" and services.pipeline.llm is not None:
+                from rag_service.answer.pipeline import Prepared
+
+                prep = Prepared(question=item.question, hits=event.data, refused=False)
+                prompt_chars = sum(len(m.content or "") for m in services.pipeline.messages(prep))
+            elif event.kind == "token" and first is None:
+                first = time.perf_counter() - t
+            elif event.kind == "answer":
+                answer = event.data
+        assert answer is not None
+        total = time.perf_counter() - t
+        ref_words = [w for w in dict.fromkeys(tok(item.reference_answer))]
+        got = set(tok(answer.answer))
+        rows.append(
+            {
+                "item": item,
+                "refused": answer.refused,
+                "reason": answer.refusal_reason,
+                "fabricated": (not answer.refused)
+                and bool(numbers(answer.answer))
+                and any(c.supported for c in answer.citations),
+                "keywords": bool(ref_words) and sum(w in got for w in ref_words) >= 0.5 * len(ref_words),
+                "gold_cited": any(ref.matches(c.source) for c in answer.citations for ref in item.contexts),
+                "ttft": first,
+                "total": total,
+                "prompt_chars": prompt_chars,
+                "generated": first is not None and services.pipeline.llm is not None,
+                "text": answer.answer,
+            }
+        )
+        print(
+            f"{item.id} refused={answer.refused!s:5} {answer.refusal_reason or '':15} {total:5.1f}s  "
+            f"{answer.answer[:90]!r}"
+        )
+    near = [r for r in rows if "near-miss" in r["item"].tags]
+    other = [r for r in rows if not r["item"].answerable and "near-miss" not in r["item"].tags]
+    good = [r for r in rows if r["item"].answerable]
+    answered = [r for r in good if not r["refused"]]
+    gen = [r for r in rows if r["generated"]]
+    print("\n| measure | value |\n|---|---|")
+    print(f"| near-miss unanswerable refused | {sum(r['refused'] for r in near)}/{len(near)} |")
+    print(f"| other unanswerable refused | {sum(r['refused'] for r in other)}/{len(other)} |")
+    unans_rows = near + other
+    print(
+        f"| unanswerable answered with a number + supported citation | "
+        f"{sum(r['fabricated'] for r in unans_rows)}/{len(unans_rows)} |"
+    )
+    print(f"| answerable: false refusals | {sum(r['refused'] for r in good)}/{len(good)} |")
+    print(f"| answerable: keywords right | {sum(r['keywords'] for r in good)}/{len(good)} |")
+    print(f"| answerable: gold source cited | {sum(r['gold_cited'] for r in good)}/{len(good)} |")
+    print(f"| answerable: why refused | {dict(Counter(r['reason'] for r in good if r['refused']))} |")
+    if gen:
+        print(f"| prompt chars p50 (≈ tokens × 3.7) | {statistics.median(r['prompt_chars'] for r in gen):.0f} |")
+        print(
+            f"| time to first token p50 / max | {statistics.median(r['ttft'] for r in gen):.1f} s / "
+            f"{max(r['ttft'] for r in gen):.1f} s |"
+        )
+    if answered:
+        print(f"| total per answered question p50 | {statistics.median(r['total'] for r in answered):.1f} s |")
+    refused_fast = [r["total"] for r in unans_rows if r["refused"] and not r["generated"]]
+    if refused_fast:
+        print(f"| refusal before generation p50 | {statistics.median(refused_fast) * 1000:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()
