@@ -150,7 +150,7 @@ class GroundingChecker:
         asked = _asked_value(question) if personal else None
         if not missing and asked and not self._value_near(self.tokenizer(asked), terms, usable):
             missing.append(asked)
-        found = [t for t in terms if t not in missing] or have
+        found = [t for t in terms if t not in missing and not _NUMBER.fullmatch(t)] or have
         return Answerability(
             answerable=not missing and bool(usable),
             missing=missing,
@@ -171,18 +171,19 @@ class GroundingChecker:
                     return True
         return False
 
-    def claim_problems(self, sentence: str, context: str, context_is_paper: bool) -> list[str]:
+    def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
         """What a sentence states that its cited context does not: numbers, specific names, or a claim about the
-        user's own work backed by a paper. Empty when nothing is wrong."""
+        user's own work backed by a paper. Names and numbers the question itself gave (already checked against the
+        evidence by the gate) may be restated. Empty when nothing is wrong."""
         problems: list[str] = []
         if context_is_paper and _PERSONAL.search(sentence):
             problems.append("a claim about your own work cites a paper")
-        ctx_nums = numbers(context)
+        ctx_nums = numbers(context) | numbers(question)
         problems += [f"number {n} not in the source" for n in sorted(numbers(sentence)) if n not in ctx_nums]
-        stems = self._stems(context)
+        stems = self._stems(context) | self._stems(question)
         problems += [
             f"'{t}' not in the source"
             for t in dict.fromkeys(specific_terms(sentence))
-            if not _NUMBER.fullmatch(t) and not self._has_term(t, stems, ctx_nums, context)
+            if not _NUMBER.fullmatch(t) and not self._has_term(t, stems, ctx_nums, f"{context}\n{question}")
         ]
         return problems

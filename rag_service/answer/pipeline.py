@@ -224,7 +224,9 @@ class AnswerPipeline:
             cited = [prep.hits[n - 1] for n in sent.keys if 0 < n <= len(prep.hits)]
 
             def clean(h: ScoredChunk, sentence: str = sent.text) -> bool:
-                return not self.grounding.claim_problems(sentence, h.chunk.text, h.chunk.source.type == "paper")
+                return not self.grounding.claim_problems(
+                    sentence, h.chunk.text, h.chunk.source.type == "paper", prep.question
+                )
 
             # cited: every cited source must hold it; uncited: some context must
             if all(clean(h) for h in cited) if cited else any(clean(h) for h in prep.hits):

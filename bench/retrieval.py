@@ -1,0 +1,67 @@
+"""Retrieval quality on notes and papers, as a reader of the top results would judge it. Prints figures.
+
+    python bench/retrieval.py --data-dir DIR [-v]
+
+For the golden notes questions (answerable, no history) and the paper QA set: page/section hit in the top 1/5/10
+(`p@k`), the reference evidence covered by a result's text in the top 1/5/10 (`c@k`, at least 80% of its words in
+one result's text), MRR, and retrieval p50. Run the same script against an older checkout for before/after figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rag_service.offline import ensure_offline_env  # noqa: E402
+
+ensure_offline_env()
+
+from eval.dataset import DEFAULT_GOLDEN, PAPERS_QA, load_golden  # noqa: E402
+from rag_service.index.store import open_index  # noqa: E402
+from rag_service.retrieval.hybrid import HybridRetriever  # noqa: E402
+from rag_service.settings import Settings  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("-v", action="store_true", help="list the questions missed in the top 5")
+    args = ap.parse_args()
+    settings = Settings(data_dir=args.data_dir)
+    index = open_index(settings)
+    retriever = HybridRetriever(index, settings.retrieval)
+    retriever.retrieve("warm up")
+    sets = {
+        "notes": [i for i in load_golden(DEFAULT_GOLDEN) if i.answerable and not i.history],
+        "papers": load_golden(PAPERS_QA),
+    }
+    latency: list[float] = []
+    for name, items in sets.items():
+        agg = dict.fromkeys(("p@1", "p@5", "p@10", "c@1", "c@5", "c@10"), 0)
+        rr = 0.0
+        for item in items:
+            t = time.perf_counter()
+            hits = retriever.retrieve(item.question, k=10).hits
+            latency.append((time.perf_counter() - t) * 1000)
+            page = [any(r.matches(s) for r in item.contexts for s in [h.chunk.source, *h.also_in]) for h in hits]
+            cover = [item.covered_by(h.chunk.source, h.chunk.text) for h in hits]
+            for k in (1, 5, 10):
+                agg[f"p@{k}"] += any(page[:k])
+                agg[f"c@{k}"] += any(cover[:k])
+            rr += next((1 / (i + 1) for i, x in enumerate(page) if x), 0.0)
+            if args.v and not any(page[:5]):
+                print(f"   miss {item.id}: {item.question[:80]}")
+        n = len(items)
+        print(f"{name:7} n={n:3}  " + "  ".join(f"{k}={v}/{n}" for k, v in agg.items()) + f"  mrr={rr / n:.3f}")
+    print(f"retrieval p50 {statistics.median(latency):.1f} ms over {len(latency)} queries")
+    index.close()
+
+
+if __name__ == "__main__":
+    main()
