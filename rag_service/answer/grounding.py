@@ -97,18 +97,6 @@ class Answerability:
     coverage: float = 1.0
 
 
-def _asked_value(question: str) -> str | None:
-    """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy."""
-    noun = _VALUE_NOUN.search(question)
-    if noun:
-        return noun.group(1)
-    how = _HOW.search(question)
-    if how is None:
-        return None
-    word = how.group(1) or ""
-    return word if word and Tokenizer()(word) and Tokenizer()(word)[0] not in _GENERIC else "the value asked for"
-
-
 class GroundingChecker:
     """Term-level checks shared by the answerability gate and the claim check."""
 
@@ -147,7 +135,7 @@ class GroundingChecker:
             missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
         # "What accuracy did I get ...": the user's own result must be written down as a number next to what is
         # asked; otherwise the model fills the gap with a plausible number (the failure this gate exists for).
-        asked = _asked_value(question) if personal else None
+        asked = self._asked_value(question) if personal else None
         if not missing and asked and not self._value_near(self.tokenizer(asked), terms, usable):
             missing.append(asked)
         found = [t for t in terms if t not in missing and not _NUMBER.fullmatch(t)] or have
@@ -158,6 +146,17 @@ class GroundingChecker:
             personal=personal,
             coverage=round(coverage, 3),
         )
+
+    def _asked_value(self, question: str) -> str | None:
+        """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy."""
+        noun = _VALUE_NOUN.search(question)
+        if noun:
+            return noun.group(1)
+        how = _HOW.search(question)
+        if how is None:
+            return None
+        stems = self.tokenizer(how.group(1) or "")
+        return how.group(1) if stems and stems[0] not in _GENERIC else "the value asked for"
 
     def _value_near(self, attribute: list[str], names: list[str], hits: list[ScoredChunk]) -> bool:
         """A sentence of the evidence holds a number (not a year) with the asked attribute and one of the question's
