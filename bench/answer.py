@@ -6,6 +6,8 @@ Over the golden set's unanswerable questions (near misses: topic present, fact a
 sample of its answerable ones: refused unanswerable, unanswerable answered with a number and a supported citation
 (the fabrication the gate and the claim check exist to stop), false refusals, keyword correctness (half of the
 reference answer's content words in the answer), gold source cited, prompt size, time to first token and total time.
+With the local model it also measures the prefill rate (llama.cpp's own timings on a fresh ~1,000-token prompt) and
+each prompt's token count (the server's /tokenize), and prints time to first token against prompt tokens / rate.
 """
 
 from __future__ import annotations
@@ -31,6 +33,22 @@ from rag_service.index.bm25 import Tokenizer  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
 
 
+def prefill_rate(address: str) -> float:
+    """Prompt tokens per second of the local server on a prompt it has not seen (no cached prefix)."""
+    import httpx
+
+    text = " ".join(f"fact {i}: the value of item {i} is {i * 7 % 97}." for i in range(90))
+    body = {"messages": [{"role": "user", "content": f"{time.time()} {text}"}], "max_tokens": 1}
+    out = httpx.post(f"{address}/v1/chat/completions", json=body, timeout=300).json()
+    return float(out["timings"]["prompt_per_second"])
+
+
+def count_tokens(address: str, text: str) -> int:
+    import httpx
+
+    return len(httpx.post(f"{address}/tokenize", json={"content": text}, timeout=60).json()["tokens"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", type=Path, required=True)
@@ -43,6 +61,10 @@ def main() -> None:
     services = build_services(settings)
     services.warm_up()
     print(f"backend {services.pipeline.backend}; loaded and warmed up in {time.perf_counter() - t0:.1f} s")
+    local = services.llm.local if services.llm else None
+    rate = prefill_rate(local.address) if local else None
+    if rate:
+        print(f"prefill rate {rate:.1f} tokens/s")
     golden = load_golden()
     unans = [i for i in golden if not i.answerable][: args.unanswerable]
     ans = [i for i in golden if i.answerable and not i.history][: args.answerable]
@@ -51,14 +73,16 @@ def main() -> None:
     for item in unans + ans:
         t = time.perf_counter()
         first = None
-        prompt_chars = 0
+        prompt_chars = prompt_tokens = 0
         answer = None
         for event in services.pipeline.stream(item.question, item.history):
             if event.kind == "sources" and services.pipeline.llm is not None:
                 from rag_service.answer.pipeline import Prepared
 
                 prep = Prepared(question=item.question, hits=event.data, refused=False)
-                prompt_chars = sum(len(m.content or "") for m in services.pipeline.messages(prep))
+                prompt = "\n".join(m.content or "" for m in services.pipeline.messages(prep))
+                prompt_chars = len(prompt)
+                prompt_tokens = count_tokens(local.address, prompt) if local else 0
             elif event.kind == "token" and first is None:
                 first = time.perf_counter() - t
             elif event.kind == "answer":
@@ -80,6 +104,7 @@ def main() -> None:
                 "ttft": first,
                 "total": total,
                 "prompt_chars": prompt_chars,
+                "prompt_tokens": prompt_tokens,
                 "generated": first is not None and services.pipeline.llm is not None,
                 "text": answer.answer,
             }
@@ -110,6 +135,13 @@ def main() -> None:
         print(
             f"| time to first token p50 / max | {statistics.median(r['ttft'] for r in gen):.1f} s / "
             f"{max(r['ttft'] for r in gen):.1f} s |"
+        )
+    if gen and rate:
+        ratios = [r["ttft"] / (r["prompt_tokens"] / rate) for r in gen if r["prompt_tokens"]]
+        print(f"| prompt tokens p50 | {statistics.median(r['prompt_tokens'] for r in gen):.0f} |")
+        print(
+            f"| time to first token / (prompt tokens / prefill rate), p50 / max | {statistics.median(ratios):.2f} / "
+            f"{max(ratios):.2f} |"
         )
     if answered:
         print(f"| total per answered question p50 | {statistics.median(r['total'] for r in answered):.1f} s |")
