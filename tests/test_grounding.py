@@ -62,6 +62,9 @@ def test_fabricated_number_with_a_real_cited_chunk_is_unsupported(pipeline) -> N
     made_up = pipeline.finish(prep, f"Lower the learning rate to 3e-5 for DPO [{n}].", {})
     assert made_up.refused and made_up.refusal_reason == "unsupported_claim"
     assert made_up.dropped == ["Lower the learning rate to 3e-5 for DPO."]
+    # an answer of citation keys alone (the 0.5B model's failure) says nothing and is refused
+    keys_only = pipeline.finish(prep, "[1] [2] [3] [4]", {})
+    assert keys_only.refused and keys_only.refusal_reason == "no_support"
     # a supported main claim keeps the answer; the fabricated second sentence is dropped
     mixed = pipeline.finish(prep, f"Lower the learning rate to 5e-7 [{n}]. I reached 91.7 accuracy [{n}].", {})
     assert not mixed.refused and "91.7" not in mixed.answer and mixed.dropped == ["I reached 91.7 accuracy."]

@@ -172,6 +172,9 @@ class AnswerPipeline:
         if main_failed:
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim", timings, dropped)
+        if len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # keys and nothing else ("[1] [2] [3] [4]")
+            timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+            return self._refusal(prep, "no_support", timings, dropped)
         sentences = cited_sentences(text)
         kept = {k for s in sentences for k in s.keys}
         used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]
