@@ -124,11 +124,6 @@ class Citation(BaseModel):
     inferred: bool = Field(
         default=False, description="The model wrote no key for this text; the support check attributed it here."
     )
-    problems: list[str] = Field(
-        default_factory=list,
-        description="What the citing sentence states that the source does not (numbers, names, a claim about your "
-        "own work backed by a paper); any problem makes the citation unsupported.",
-    )
 
 
 class Related(BaseModel):

@@ -103,6 +103,16 @@ class GroundingChecker:
     def __init__(self, min_coverage: float = 0.3) -> None:
         self.tokenizer = Tokenizer()
         self.min_coverage = min_coverage
+        # one answer checks several sentences against the same few contexts: analyse each context once
+        self._contexts: dict[str, tuple[set[str], set[str]]] = {}
+
+    def _analysed(self, context: str) -> tuple[set[str], set[str]]:
+        """(stems, numbers) of a context, cached."""
+        if context not in self._contexts:
+            if len(self._contexts) > 256:
+                self._contexts.clear()
+            self._contexts[context] = (self._stems(context), numbers(context))
+        return self._contexts[context]
 
     def _stems(self, text: str) -> set[str]:
         return set(self.tokenizer(text)) | set(self.tokenizer(split_units(text)))
@@ -177,9 +187,11 @@ class GroundingChecker:
         problems: list[str] = []
         if context_is_paper and _PERSONAL.search(sentence):
             problems.append("a claim about your own work cites a paper")
-        ctx_nums = numbers(context) | numbers(question)
+        ctx_stems, ctx_nums = self._analysed(context)
+        q_stems, q_nums = self._analysed(question)
+        ctx_nums = ctx_nums | q_nums
         problems += [f"number {n} not in the source" for n in sorted(numbers(sentence)) if n not in ctx_nums]
-        stems = self._stems(context) | self._stems(question)
+        stems = ctx_stems | q_stems
         problems += [
             f"'{t}' not in the source"
             for t in dict.fromkeys(specific_terms(sentence))

@@ -169,12 +169,9 @@ class AnswerPipeline:
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text, inferred = self._attribute_uncited(prep, text)
         text, dropped, main_failed = self._check_claims(prep, text)
-        if main_failed:
+        if main_failed or len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-            return self._refusal(prep, "unsupported_claim", timings, dropped)
-        if len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # keys and nothing else ("[1] [2] [3] [4]")
-            timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-            return self._refusal(prep, "no_support", timings, dropped)
+            return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
         sentences = cited_sentences(text)
         kept = {k for s in sentences for k in s.keys}
         used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]
