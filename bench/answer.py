@@ -13,6 +13,7 @@ each prompt's token count (the server's /tokenize), and prints time to first tok
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -27,8 +28,10 @@ from rag_service.offline import ensure_offline_env  # noqa: E402
 ensure_offline_env()
 
 from eval.dataset import load_golden  # noqa: E402
+from eval.groundedness import Entailment, Passage, citation_scores  # noqa: E402
+from rag_service.answer.cite import clean_answer, strip_unknown_keys  # noqa: E402
 from rag_service.answer.grounding import numbers  # noqa: E402
-from rag_service.api.services import build_services  # noqa: E402
+from rag_service.app import build_services  # noqa: E402
 from rag_service.index.bm25 import Tokenizer  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
 
@@ -55,6 +58,8 @@ def main() -> None:
     ap.add_argument("--llm", default="local")
     ap.add_argument("--answerable", type=int, default=16)
     ap.add_argument("--unanswerable", type=int, default=40)
+    ap.add_argument("--ids", help="only these golden ids, comma-separated")
+    ap.add_argument("--dump", type=Path, help="write one JSON line per question (answer, reference, contexts)")
     args = ap.parse_args()
     settings = Settings(data_dir=args.data_dir, llm=args.llm)
     t0 = time.perf_counter()
@@ -68,14 +73,25 @@ def main() -> None:
     golden = load_golden()
     unans = [i for i in golden if not i.answerable][: args.unanswerable]
     ans = [i for i in golden if i.answerable and not i.history][: args.answerable]
+    if args.ids:
+        wanted = set(args.ids.split(","))
+        unans, ans = (
+            [i for i in golden if i.id in wanted and not i.answerable],
+            [i for i in golden if i.id in wanted and i.answerable],
+        )
     tok = Tokenizer()
+    entails = Entailment(services.index.embedder, settings.answer.support_threshold)
     rows = []
     for item in unans + ans:
         t = time.perf_counter()
         first = None
         prompt_chars = prompt_tokens = 0
         answer = None
+        prep_hits: list = []
+        raw: list[str] = []
         for event in services.pipeline.stream(item.question, item.history):
+            if event.kind == "sources":
+                prep_hits = event.data
             if event.kind == "sources" and services.pipeline.llm is not None:
                 from rag_service.answer.pipeline import Prepared
 
@@ -83,12 +99,22 @@ def main() -> None:
                 prompt = "\n".join(m.content or "" for m in services.pipeline.messages(prep))
                 prompt_chars = len(prompt)
                 prompt_tokens = count_tokens(local.address, prompt) if local else 0
-            elif event.kind == "token" and first is None:
-                first = time.perf_counter() - t
+            elif event.kind == "token":
+                raw.append(event.data)
+                first = first if first is not None else time.perf_counter() - t
             elif event.kind == "answer":
                 answer = event.data
         assert answer is not None
         total = time.perf_counter() - t
+        passages = {n: Passage(h.chunk.text, h.chunk.source.type == "paper") for n, h in enumerate(prep_hits, start=1)}
+        alce = {}
+        if item.answerable and not answer.refused:
+            labels = [h.chunk.source.label() for h in prep_hits]
+            raw_text = strip_unknown_keys(clean_answer("".join(raw), labels), len(prep_hits))[0]
+            for name, text in (("final", answer.answer), ("raw", raw_text)):
+                scores = citation_scores(text, passages, entails, answer.question)
+                if scores:
+                    alce[name] = (scores.recall, scores.precision)
         ref_words = [w for w in dict.fromkeys(tok(item.reference_answer))]
         got = set(tok(answer.answer))
         rows.append(
@@ -107,8 +133,23 @@ def main() -> None:
                 "prompt_tokens": prompt_tokens,
                 "generated": first is not None and services.pipeline.llm is not None,
                 "text": answer.answer,
+                "alce": alce,
             }
         )
+        if args.dump:
+            with args.dump.open("a") as fh:
+                record = {
+                    "id": item.id,
+                    "question": item.question,
+                    "reference": item.reference_answer,
+                    "gold": [c.model_dump() for c in item.contexts],
+                    **{k: v for k, v in rows[-1].items() if k != "item"},
+                    "citations": [c.model_dump(mode="json") for c in answer.citations],
+                    "dropped": answer.dropped,
+                    "raw": "".join(raw),
+                    "contexts": [h.chunk.source.label() for h in prep_hits],
+                }
+                fh.write(json.dumps(record) + "\n")
         print(
             f"{item.id} refused={answer.refused!s:5} {answer.refusal_reason or '':15} {total:5.1f}s  "
             f"{answer.answer[:90]!r}"
@@ -143,6 +184,11 @@ def main() -> None:
             f"| time to first token / (prompt tokens / prefill rate), p50 / max | {statistics.median(ratios):.2f} / "
             f"{max(ratios):.2f} |"
         )
+    for name, what in (("final", "answers shown"), ("raw", "model text before the claim check")):
+        scored = [r["alce"][name] for r in answered if name in r["alce"]]
+        if scored:
+            rec, prec = (100 * statistics.fmean(x[i] for x in scored) for i in (0, 1))
+            print(f"| ALCE citation recall / precision, {what} | {rec:.1f} / {prec:.1f} (n={len(scored)}) |")
     if answered:
         print(f"| total per answered question p50 | {statistics.median(r['total'] for r in answered):.1f} s |")
     refused_fast = [r["total"] for r in unans_rows if r["refused"] and not r["generated"]]

@@ -1,5 +1,8 @@
 """Measure the claim checker on labelled pairs: evidence sentences against the chunk that holds them (supported),
-and the same sentences with a number or a name swapped (must become unsupported).
+and the same sentences with a number or a name swapped (must become unsupported); and on SciFact's labelled claims
+(SUPPORT against their rationale sentences; CONTRADICT, and claims paired with another claim's evidence, as
+unsupported). SciFact's contradictions mostly negate or reverse a finding in the same words — what an NLI model is
+for and a term check is not — so that figure marks the checker's limit, not its use in answers.
 
 Two verdicts are compared: the similarity support score alone (``support >= threshold``, the check before issue 9)
 and the full check (support and no claim problem: numbers, names, own-work claims cited to a paper).
@@ -7,8 +10,10 @@ and the full check (support and no claim problem: numbers, names, own-work claim
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from pathlib import Path
 from typing import Any
 
 from eval.dataset import GoldenItem
@@ -55,14 +60,38 @@ def labelled_pairs(items: list[GoldenItem], index: HybridIndex, seed: int = 0) -
     return out
 
 
-def measure_checker(items: list[GoldenItem], index: HybridIndex, threshold: float) -> dict[str, Any]:
-    """Precision / recall of 'supported' for the similarity score alone and for the full claim check."""
+def scifact_pairs(path: Path, seed: int = 0) -> list[tuple[str, str, bool, str]]:
+    """(claim, rationale sentences, supported?, kind) from SciFact's claims_dev.jsonl, plus one not-enough-info pair
+    per claim: the claim against the evidence of a claim about another abstract."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rng = random.Random(seed)
+    out = [(r["claim"], r["evidence"], r["label"] == "SUPPORT", r["label"].lower()) for r in rows]
+    for claim_id in sorted({r["claim_id"] for r in rows}):
+        mine = next(r for r in rows if r["claim_id"] == claim_id)
+        other = rng.choice([r for r in rows if r["doc_id"] != mine["doc_id"]])
+        out.append((mine["claim"], other["evidence"], False, "not enough info"))
+    return out
+
+
+def measure_checker(
+    items: list[GoldenItem], index: HybridIndex, threshold: float, scifact: Path | None = None
+) -> dict[str, Any]:
+    """Precision / recall of 'supported' for the similarity score alone and for the full claim check, on the
+    golden perturbation set and (given its claims file) on SciFact."""
+    result = _measure(labelled_pairs(items, index), index, threshold, context_is_paper=True)
+    if scifact is not None:
+        result["scifact"] = _measure(scifact_pairs(scifact), index, threshold, context_is_paper=False)
+    return result
+
+
+def _measure(
+    pairs: list[tuple[str, str, bool, str]], index: HybridIndex, threshold: float, context_is_paper: bool
+) -> dict[str, Any]:
     support, grounding = SupportChecker(index.embedder), GroundingChecker()
-    pairs = labelled_pairs(items, index)
     rows = []
     for sentence, context, label, kind in pairs:
         score = support.support(sentence, context).score
-        problems = grounding.claim_problems(sentence, context, context_is_paper=True)
+        problems = grounding.claim_problems(sentence, context, context_is_paper=context_is_paper)
         rows.append((label, kind, score >= threshold, score >= threshold and not problems))
     result: dict[str, Any] = {"pairs": len(rows), "by_kind": {}}
     for name, col in (("similarity_only", 2), ("claim_check", 3)):

@@ -19,6 +19,10 @@ SHOWN = (
     "refusal_accuracy_unanswerable",
     "false_refusal_rate",
     "citation_supported_share",
+    "citation_recall",
+    "citation_precision",
+    "raw_citation_recall",
+    "raw_citation_precision",
     "context_relevance",
     "faithfulness",
     "answer_relevancy",
@@ -26,7 +30,17 @@ SHOWN = (
     "semantic_similarity",
     "rouge_l",
 )
-PER_QUESTION = ("hit@10", "mrr", "ndcg@10", "recall@4", "supported_share", "faithfulness", "semantic_similarity")
+PER_QUESTION = (
+    "hit@10",
+    "mrr",
+    "ndcg@10",
+    "recall@4",
+    "supported_share",
+    "citation_recall",
+    "citation_precision",
+    "faithfulness",
+    "semantic_similarity",
+)
 
 
 def _plots(out: Path, summaries: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[str]:
@@ -83,6 +97,14 @@ def _fmt(v: Any) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
+GROUNDEDNESS_NOTE = (
+    "Groundedness (offline, every run): citation_recall / citation_precision are ALCE's citation metrics with the "
+    "claim checker as the entailment judge, on the answers shown; raw_* on the model's text before the claim check "
+    "dropped sentences. ALCE's published points (ASQA, NLI judge): ChatGPT 73.6 / 72.5, Vicuna-13B 51.1 / 50.1. "
+    "ragas faithfulness appears only with a capable judge configured."
+)
+
+
 def write_report(out: Path, summaries: list[dict[str, Any]], rows: list[dict[str, Any]]) -> Path:
     """Write the report folder and return it."""
     out.mkdir(parents=True, exist_ok=True)
@@ -111,6 +133,8 @@ def write_report(out: Path, summaries: list[dict[str, Any]], rows: list[dict[str
         "",
         "NaN scores (judge failed or abstained; kept, not dropped): " + ("; ".join(nan_notes) or "none"),
         "",
+        GROUNDEDNESS_NOTE,
+        "",
         f"Refusal calibration (best threshold on this run): {summaries[0].get('refusal_calibration')}",
         "",
     ]
@@ -127,7 +151,7 @@ def write_report(out: Path, summaries: list[dict[str, Any]], rows: list[dict[str
         "border-bottom:1px solid #ddd}img{max-width:100%}</style>"
         f"<h1>notes-rag eval</h1><p>Judge: <b>{html.escape(summaries[0]['judge'])}</b>; backend "
         f"{html.escape(str(summaries[0]['backend']))}</p><table><tr><th>metric</th>{head}</tr>{rows_html}</table>"
-        f"<p>{html.escape('NaN: ' + ('; '.join(nan_notes) or 'none'))}</p>"
+        f"<p>{html.escape('NaN: ' + ('; '.join(nan_notes) or 'none'))}</p><p>{html.escape(GROUNDEDNESS_NOTE)}</p>"
         + "".join(f'<p><img src="{img}"></p>' for img in images)
     )
     return out

@@ -11,10 +11,14 @@ from typing import Any
 import numpy as np
 
 from eval.dataset import GoldenItem
+from eval.groundedness import Entailment, Passage, citation_scores
 from eval.metrics import hit_at_k, mrr, ndcg_at_k, recall_at_k
 from eval.triad import NON_LLM, TRIAD, Scorer
-from rag_service.api.services import Services
+from rag_service.answer.cite import clean_answer, strip_unknown_keys
+from rag_service.answer.pipeline import AnswerPipeline
+from rag_service.app import Services
 from rag_service.retrieval.hybrid import RetrievalConfig
+from rag_service.types import Answer
 
 CONFIGS: dict[str, RetrievalConfig] = {
     "bm25-only": RetrievalConfig(dense=False, link_expansion=False, rerank=False),
@@ -27,13 +31,31 @@ RETRIEVAL_KEYS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10", "recall
 BY_SOURCE_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "covered@5")
 
 
+def _answer(pipeline: AnswerPipeline, item: GoldenItem, config: RetrievalConfig) -> tuple[Answer, list[Any], str]:
+    """The answer, the contexts it was written from (the ``sources`` event) and the model's raw text."""
+    shown: list[Any] = []
+    tokens: list[str] = []
+    for event in pipeline.stream(item.question, item.history, config=config):
+        if event.kind == "sources":
+            shown = event.data
+        elif event.kind == "token":
+            tokens.append(event.data)
+        elif event.kind == "answer":
+            return event.data, shown, "".join(tokens)
+    raise RuntimeError("the answer stream ended without an answer")
+
+
 def evaluate_item(
-    item: GoldenItem, services: Services, config: RetrievalConfig, scorer: Scorer | None
+    item: GoldenItem,
+    services: Services,
+    config: RetrievalConfig,
+    scorer: Scorer | None,
+    entails: Entailment | None = None,
 ) -> dict[str, Any]:
     """One question: answer it, rank contexts, compute every metric."""
     pipeline = services.pipeline
     t0 = time.perf_counter()
-    answer = pipeline.answer(item.question, item.history, config=config)
+    answer, shown, raw = _answer(pipeline, item, config)
     latency = (time.perf_counter() - t0) * 1000
     ranked = pipeline.retriever.retrieve(answer.question, k=10, config=config)
     hits = ranked.hits
@@ -85,6 +107,15 @@ def evaluate_item(
     row["supported_share"] = (
         sum(c.supported for c in answer.citations) / len(answer.citations) if answer.citations else None
     )
+    if item.answerable and not answer.refused and entails is not None:
+        # the checker as the triad's groundedness, on the answer shown and on the model's own text before the claim
+        # check dropped anything (what the filter buys)
+        passages = {n: Passage(h.chunk.text, h.chunk.source.type == "paper") for n, h in enumerate(shown, start=1)}
+        labels = [h.chunk.source.label() for h in shown]
+        for name, text in (("", answer.answer), ("raw_", strip_unknown_keys(clean_answer(raw, labels), len(shown))[0])):
+            scores = citation_scores(text, passages, entails, answer.question)
+            row[f"{name}citation_recall"] = scores.recall if scores else None
+            row[f"{name}citation_precision"] = scores.precision if scores else None
     if scorer is not None and item.answerable and not answer.refused:
         chunks = pipeline.retriever.index.get_chunks(c.chunk_id for c in answer.citations)
         contexts = [chunks[c.chunk_id].text for c in answer.citations if c.chunk_id in chunks] or [
@@ -123,8 +154,9 @@ def run(
     advance: Callable[[], None] = lambda: None,
 ) -> list[dict[str, Any]]:
     rows = []
+    entails = Entailment(services.pipeline.retriever.index.embedder, services.settings.answer.support_threshold)
     for item in items:
-        rows.append(evaluate_item(item, services, config, scorer))
+        rows.append(evaluate_item(item, services, config, scorer, entails))
         advance()
     return rows
 
@@ -167,6 +199,9 @@ def summarize(rows: list[dict[str, Any]], config: str, judge: str, backend: str)
     summary["refusal_accuracy_unanswerable"] = _mean([1.0 if r["refused"] else 0.0 for r in unans])
     summary["false_refusal_rate"] = _mean([1.0 if r["refused"] else 0.0 for r in ans])
     summary["citation_supported_share"] = _mean([r["supported_share"] for r in answered])
+    # offline groundedness (the claim checker as ALCE's entailment judge), shown answers and raw model text
+    for key in ("citation_recall", "citation_precision", "raw_citation_recall", "raw_citation_precision"):
+        summary[key] = _mean([r.get(key) for r in answered])
     for key in (*TRIAD, *NON_LLM):
         vals = [r.get(key) for r in answered if key in r]
         if vals:

@@ -91,3 +91,12 @@ def full_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, not
     index.last_report = report  # type: ignore[attr-defined]
     yield index
     index.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(full_index: HybridIndex) -> Iterator[str]:
+    """The real app under a real uvicorn server on 127.0.0.1 (extractive backend, the shared index); its base URL."""
+    from tests.helpers import serve_app
+
+    with serve_app(full_index.settings.model_copy(update={"llm": "extractive"}), full_index) as url:
+        yield url

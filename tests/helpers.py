@@ -11,10 +11,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-CLI = [sys.executable, "-c", "from rag_service.cli import app; app()"]
+CLI = [sys.executable, "-c", "from notes_rag.cli import app; app()"]
 
 
 def free_port() -> int:
@@ -63,3 +64,30 @@ def chroma_server(path: Path) -> Iterator[int]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def serve_app(settings: Any, index: Any) -> Iterator[str]:
+    """``create_app`` under a real uvicorn server in a thread on 127.0.0.1, over an already open index."""
+    import threading
+
+    import uvicorn
+
+    from rag_service.api.main import create_app
+    from rag_service.app import build_services
+
+    app = create_app(settings, build_services(settings, index=index))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

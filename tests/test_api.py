@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rag_service.api.main import create_app
-from rag_service.api.services import build_services
+from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
 from tests.conftest import make_settings
 from tests.fakes import scripted

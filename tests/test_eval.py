@@ -16,7 +16,7 @@ from eval.report import write_report
 from eval.runner import run, summarize
 from eval.triad import Scorer, make_judge
 from rag_service.answer.cite import SupportChecker
-from rag_service.api.services import build_services
+from rag_service.app import build_services
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.hybrid import RetrievalConfig
@@ -104,6 +104,11 @@ def test_run_writes_a_complete_report(full_index: HybridIndex, tmp_path: Path) -
     assert set(by) == {"notes", "papers"} and by["notes"]["n"] == 1 and by["papers"]["n"] == 2
     assert set(by["papers"]) >= {"hit@1", "hit@5", "hit@10", "mrr", "covered@5"}
     assert lines[3]["group"] == "papers" and lines[3]["hit@5"] in (0.0, 1.0)
+    # the offline groundedness (claim checker as ALCE's judge) is on every run, per answer and in the summary
+    answered = [x for x in lines if x["answerable"] and not x["refused"]]
+    assert answered and all(0.0 <= x["citation_recall"] <= 1.0 for x in answered)
+    assert data["citation_recall"] is not None and data["raw_citation_precision"] is not None
+    assert "ALCE" in (out / "report.md").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +199,22 @@ def test_real_ragas_faithfulness_with_the_local_judge(full_index: HybridIndex) -
     assert scores, "the judge produced no score at all (both NaN)"
     assert all(0 <= x <= 1 for x in scores)
     print(f"ragas faithfulness with {judge.name}: faithful={good} unfaithful={bad}")
+
+
+def test_alce_citation_recall_and_precision_with_the_claim_checker(embedder) -> None:  # type: ignore[no-untyped-def]
+    from eval.groundedness import Entailment, Passage, citation_scores
+
+    entails = Entailment(embedder, threshold=0.45)
+    dpo = Passage("DPO training tips: lower the learning rate (5e-7) and increase beta.", is_paper=False)
+    moe = Passage("Switch Transformers route each token to a single expert.", is_paper=True)
+    passages = {1: dpo, 2: moe}
+    good = citation_scores("Lower the learning rate to 5e-7 for DPO [1].", passages, entails)
+    assert good is not None and (good.recall, good.precision) == (1.0, 1.0)
+    # an extra citation that adds nothing is imprecise; the statement itself is still recalled
+    over = citation_scores("Lower the learning rate to 5e-7 for DPO [1][2].", passages, entails)
+    assert over is not None and (over.recall, over.precision) == (1.0, 0.5)
+    # a fabricated number: not entailed, so neither recalled nor a precise citation; an uncited statement counts too
+    bad = citation_scores(
+        "Lower the learning rate to 3e-5 for DPO [1]. Switch routes tokens to one expert.", passages, entails
+    )
+    assert bad is not None and (bad.recall, bad.precision, bad.statements, bad.citations) == (0.0, 0.0, 2, 1)

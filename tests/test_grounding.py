@@ -3,11 +3,13 @@ Unit tests on the text rules, then the real pipeline (extractive backend) over t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag_service.answer.cite import clean_answer
 from rag_service.answer.grounding import GroundingChecker, numbers, specific_terms
-from rag_service.api.services import build_services
+from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
 
 
@@ -43,7 +45,7 @@ def test_claim_problems_catch_numbers_names_and_own_work_cited_to_a_paper() -> N
 def test_clean_answer_drops_copied_labels_and_links() -> None:
     labels = ["llm-study-notes.md › Applications › Flow Engineering", "RMSNorm paper (arXiv 1910.07467, p. 2)"]
     raw = "[1] [Flow Engineering] decompose tasks [1] [1]. RMSNorm (from [2]) rescales. See [the docs](https://x.y/z)."
-    assert clean_answer(raw, labels) == "[1] decompose tasks [1]. RMSNorm [2] rescales. See the docs."
+    assert clean_answer(raw, labels) == "decompose tasks [1]. RMSNorm [2] rescales. See the docs."  # no leading keys
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +85,12 @@ def test_near_miss_question_is_refused_with_reason_and_related(pipeline, questio
     assert answer.refused and answer.refusal_reason in ("not_in_sources", "weak_evidence")
     assert answer.related and answer.answer.startswith("The sources don't say.")
     assert answer.refusal_reason == "not_in_sources" and "say nothing about" in answer.answer
+    # what it names is written as the question wrote it, never as a stem ("learn, rate")
+    found, missing = re.match(
+        r"The sources don't say\. They mention (.*?) \(.* but say nothing about (.*)\.$", answer.answer
+    ).groups()
+    for word in re.split(r",\s*", f"{found}, {missing}"):
+        assert re.search(rf"\b{re.escape(word)}\b", question) or word == "the value asked for", word
 
 
 def test_answerable_questions_pass_the_gate(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -93,3 +101,67 @@ def test_answerable_questions_pass_the_gate(pipeline) -> None:  # type: ignore[n
     ):
         prep = pipeline.prepare(q, [])
         assert not prep.refused, (q, prep.verdict)
+
+
+def test_list_markers_abbreviations_and_arithmetic_are_not_claims() -> None:
+    g = GroundingChecker()
+    ctx = "* prefill: process input tokens in parallel\n* M = (P x (Q/8)) x 1.2, ReAct-IM lacked goal decomposition"
+    # "1." numbers a list item, it states no number
+    assert g.claim_problems("1. prefill: process input tokens in parallel", ctx, False) == []
+    assert g.claim_problems("Step 2: process input tokens in parallel", ctx, False) == []
+    # "IM" (ReAct-IM) and "i.e." are not the user speaking, so a paper may back them
+    assert g.claim_problems("ReAct-IM lacked goal decomposition, i.e. planning.", ctx, True) == []
+    # "Q/8" is arithmetic: its numbers are checked, it is not a name
+    assert g.claim_problems("The formula is M = (P x (Q/8)) x 1.2.", ctx, False) == []
+    assert g.claim_problems("The formula is M = (P x (Q/4)) x 1.2.", ctx, False) == ["number 4 not in the source"]
+    # the same rules still catch what they exist for
+    assert g.claim_problems("I reached 1.3 accuracy.", ctx, True) == [
+        "a claim about your own work cites a paper",
+        "number 1.3 not in the source",
+    ]
+
+
+def test_a_sentence_is_checked_against_everything_it_cites_together(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("What are my DPO training tips?", [])
+    n = next(i for i, h in enumerate(prep.hits, 1) if "5e-7" in h.chunk.text)
+    other = next(i for i, h in enumerate(prep.hits, 1) if "5e-7" not in h.chunk.text)
+    # the number is in one of the two cited sources: the pair supports the sentence (ALCE's joint support)
+    both = pipeline.finish(prep, f"Lower the learning rate to 5e-7 for DPO [{other}][{n}].", {})
+    assert not both.refused and not both.dropped
+    # cited only to a source without it: re-cited to the one that holds it (see the repair test below)
+    wrong = pipeline.finish(prep, f"Lower the learning rate to 5e-7 for DPO [{other}].", {})
+    assert not wrong.refused and [c.n for c in wrong.citations] == [n] and wrong.citations[0].inferred
+
+
+def test_answer_text_is_cleaned_of_leading_keys_and_repeats() -> None:
+    from rag_service.answer.cite import drop_repeats
+
+    assert clean_answer("[1] [2] [3] Act-only lacks thoughts [2].", []) == "Act-only lacks thoughts [2]."
+    looped = "Collect demonstration data [3]. Train a reward model [3]. Collect demonstration data [3]."
+    assert drop_repeats(looped) == "Collect demonstration data [3]. Train a reward model [3]."
+    listed = "1. Establish eval [1]\n2. Try prompting [1]"
+    assert drop_repeats(listed) == listed
+
+
+def test_a_true_sentence_cited_to_the_wrong_source_is_re_cited(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("What are my DPO training tips?", [])
+    n = next(i for i, h in enumerate(prep.hits, 1) if "5e-7" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(prep.hits, 1) if "5e-7" not in h.chunk.text)
+    answer = pipeline.finish(prep, f"Lower the learning rate to 5e-7 for DPO training [{wrong}].", {})
+    assert not answer.refused and re.search(rf"\[{n}\]\.?$", answer.answer), answer.answer
+    assert [(c.n, c.inferred, c.supported) for c in answer.citations] == [(n, True, True)]
+    # a fabricated number no context holds is not "repaired" onto anything: it is dropped and the answer refused
+    made_up = pipeline.finish(prep, f"Lower the learning rate to 7e-3 for DPO training [{wrong}].", {})
+    assert made_up.refused and made_up.refusal_reason == "unsupported_claim"
+
+
+def test_a_closing_source_line_cites_the_sentences_before_it() -> None:
+    from rag_service.answer.cite import move_source_lines
+
+    listed = (
+        "1. Inference for a 13B model needs 31.2GB.\n2. It is 13 x 2 x 1.2.\n3. The source for this information is [1]."
+    )
+    assert move_source_lines(listed) == "1. Inference for a 13B model needs 31.2GB. [1]\n2. It is 13 x 2 x 1.2. [1]"
+    # a sentence that merely mentions sources is content, not a source line
+    prose = "Use DPO [1]. Sources say many things about it in general, see [2]."
+    assert move_source_lines(prose) == prose

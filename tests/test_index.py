@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from rag_service.cli import app
+from notes_rag.cli import app
 from rag_service.index.bm25 import BM25Index, Tokenizer
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.hybrid import HybridRetriever

@@ -14,7 +14,7 @@ from ingest.pipeline import run
 from rag_service.answer import models
 from rag_service.answer.llm import LLMHandle, build_llm
 from rag_service.answer.models import ModelIntegrityError, PackagedModel, assemble
-from rag_service.api.services import build_services
+from rag_service.app import build_services
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
 from tests.conftest import make_settings

@@ -147,7 +147,7 @@ def test_windows_widen_paper_hits_and_references_are_down_weighted(full_index: H
     small = full_index.get_chunks([hit.chunk.id])[hit.chunk.id]
     assert len(hit.chunk.text) > len(small.text) and hit.hit_span is not None
     a, b = hit.hit_span
-    assert hit.chunk.text[a:b] == small.text  # the matched unit sits inside its window
+    assert small.text in hit.chunk.text[a:b]  # the matched unit sits inside its window's quoted span
     assert len(hit.chunk.text) <= full_index.settings.retrieval.window_chars
     # no two results of one paper overlap: a hit inside an earlier window is not repeated
     spans: dict[str, list[str]] = {}

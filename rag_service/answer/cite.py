@@ -41,7 +41,52 @@ def clean_answer(text: str, labels: list[str]) -> str:
     for label in sorted({x for lab in labels for x in (lab, *lab.split(" › ")) if len(x) >= 4}, key=len, reverse=True):
         esc = re.escape(label)
         text = re.sub(rf"\s*[\[(]{esc}[\])]", "", text)
+    text = re.sub(r"^\s*(\[\d+\]\s*)+", "", text)  # keys before any words cite nothing
+    return collapse_keys(text)
+
+
+# "The source for this information is [1]." / "Sources: [1], [2]": a sentence that only says where the others come from
+_SOURCE_LINE = re.compile(
+    r"^\W*(?:the\s+)?(?:sources?|references?|citations?)"
+    r"(?:\s+(?:for|of)\s+(?:this|these|that|the)(?:\s+(?:above|information|answer|formula|list|steps|facts?))?)?"
+    r"\s*(?:is|are|:)?\s*((?:\[\d+\][\s,;]*(?:and\s*)?)+)\W*$",
+    re.I,
+)
+
+
+def move_source_lines(text: str) -> str:
+    """Small models often cite in a closing "The source for this is [1]." instead of after each sentence: such a
+    sentence goes, and its keys go onto the sentences before it that cite nothing."""
+    sentences = split_sentences(text)
+    for i, sent in enumerate(sentences):
+        m = _SOURCE_LINE.match(sent)
+        if not m:
+            continue
+        keys = "".join(f"[{k}]" for k in re.findall(r"\d+", m.group(1)))
+        text = text.replace(sent, "", 1)
+        for earlier in sentences[:i]:
+            if not _KEYS.search(earlier) and len(earlier.split()) >= 3 and not _SOURCE_LINE.match(earlier):
+                text = text.replace(earlier, f"{earlier.rstrip()} {keys}", 1)
+    text = re.sub(r"(?m)^[ \t]*\d{1,2}[.)][ \t]*$", "", text)  # the list number the source line left behind
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+def collapse_keys(text: str) -> str:
+    """'[3] [3] [3]' -> '[3]'."""
     return re.sub(r"(\[\d+\])(\s*\1)+", r"\1", text)
+
+
+def drop_repeats(text: str) -> str:
+    """A sentence the model already wrote, written again (small models loop under greedy decoding), goes."""
+    seen: set[str] = set()
+    kept = []
+    for sent in split_sentences(text):
+        key = " ".join(_KEYS.sub("", sent).lower().split())
+        if len(key.split()) >= 4 and key in seen:
+            continue
+        seen.add(key)
+        kept.append(sent)
+    return text if len(kept) == len(split_sentences(text)) else "\n".join(kept) if "\n" in text else " ".join(kept)
 
 
 def strip_unknown_keys(answer: str, n_contexts: int) -> tuple[str, list[int]]:

@@ -13,12 +13,16 @@ specific name too; a sentence about the user's own work must not cite a paper.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag_service.index.bm25 import Tokenizer
 from rag_service.types import ScoredChunk
 
-_PERSONAL = re.compile(r"\b(my|mine|myself|i|i'?ve|i'?d|i'?m|me)\b", re.I)
+# "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
+_PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
+# list markers and step labels are not claims: "1. prefill: ..." does not state the number 1
+_ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[-*•]|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 # "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
 _ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
 # A question that asks for a value: the evidence must hold a number next to the asked attribute.
@@ -28,6 +32,7 @@ _VALUE_NOUN = re.compile(
     r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate)\b",
     re.I,
 )
+_URL = re.compile(r"\S+://\S+|www\.\S+")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # Words that say how a question is asked, not what it asks about.
 _GENERIC = frozenset(
@@ -82,6 +87,10 @@ def specific_terms(text: str) -> list[str]:
             # in a compound only the named parts must match: "Inner-Monologue-style" -> Inner, Monologue
             parts = [p for p in re.split(r"[-/]", word) if p]
             named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() for c in p)]
+            # a compound without a real name in it ("Q/8", "x-1", "2-byte") is arithmetic or a number + unit:
+            # its numbers are checked as numbers
+            if len(parts) > 1 and not any(len(p) > 1 and p[:1].isupper() for p in named_parts):
+                continue
             out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
     return out
 
@@ -125,37 +134,64 @@ class GroundingChecker:
             return False
         if re.search(r"[A-Za-z]", term) and re.search(r"\d", term):
             pieces = [re.escape(x) for x in re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?", term)]
-            return re.search(r"(?<![A-Za-z0-9])" + r"[\s\-_.]?".join(pieces) + r"(?![0-9])", raw, re.I) is not None
+            return re.search(r"(?<![A-Za-z0-9])" + r"[\s\-_.'’]?".join(pieces) + r"(?![0-9])", raw, re.I) is not None
         return True
 
-    def answerability(self, question: str, hits: list[ScoredChunk]) -> Answerability:
-        """Whether the hits hold the question's specific terms and most of its content words."""
+    def rare_words(self, question: str, known: Callable[[str], bool], common: Callable[[str], bool]) -> list[str]:
+        """Words of the question the sources never use (``known`` over stems) and that are not everyday English
+        (``common``): "sourdough", "Kubernetes", "DDIM". Such a word is what the question is about, and nothing in
+        the sources can answer for it."""
+        out = []
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", question):
+            stems = self.tokenizer(word)
+            if stems and stems[0] not in _GENERIC and not known(stems[0]) and not common(word):
+                out.append(word)
+        return list(dict.fromkeys(out))
+
+    def answerability(
+        self, question: str, hits: list[ScoredChunk], min_coverage: float | None = None, rare: Sequence[str] = ()
+    ) -> Answerability:
+        """Whether the hits hold the question's specific terms, its ``rare`` words (see rare_words) and enough of
+        its content words (``min_coverage``, default the checker's own)."""
         question = re.sub(r"['’]s\b", "", question)
         personal = bool(_PERSONAL.search(_ABOUT_NOTES.sub("the notes", question)))
         usable = [h for h in hits if h.chunk.source.type == "note"] if personal else hits
         evidence = "\n".join(f"{h.chunk.index_text}" for h in usable)
         stems, nums = self._stems(evidence), numbers(evidence)
-        terms = list(dict.fromkeys(specific_terms(question)))
+        terms = list(dict.fromkeys([*specific_terms(question), *rare]))
         missing = [t for t in terms if not self._has_term(t, stems, nums, evidence)]
         missing += [n for n in numbers(question) if n not in nums and not any(n in t for t in terms)]
         content = [w for w in dict.fromkeys(self.tokenizer(question)) if w not in _GENERIC]
         have = [w for w in content if w in stems]
         coverage = len(have) / len(content) if content else 1.0
-        if coverage < self.min_coverage:
+        if coverage < (self.min_coverage if min_coverage is None else min_coverage):
             missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
         # "What accuracy did I get ...": the user's own result must be written down as a number next to what is
         # asked; otherwise the model fills the gap with a plausible number (the failure this gate exists for).
         asked = self._asked_value(question) if personal else None
-        if not missing and asked and not self._value_near(self.tokenizer(asked), terms, usable):
+        if not missing and asked and not self._value_near(self.tokenizer(asked), terms, self._about(question), usable):
             missing.append(asked)
-        found = [t for t in terms if t not in missing and not _NUMBER.fullmatch(t)] or have
+        # the reply names words as the user wrote them ("learning rate"), not their stems ("learn, rate")
+        surface = self._surface(question)
+        shown_missing = list(dict.fromkeys(surface.get(w, w) for w in missing))
+        found = [t for t in terms if t not in missing and not _NUMBER.fullmatch(t)] or [
+            w for w in dict.fromkeys(surface.get(w, w) for w in have) if w not in shown_missing
+        ]
         return Answerability(
             answerable=not missing and bool(usable),
-            missing=missing,
+            missing=shown_missing,
             found=found,
             personal=personal,
             coverage=round(coverage, 3),
         )
+
+    def _surface(self, text: str) -> dict[str, str]:
+        """Stem -> the first word of the text that has it."""
+        out: dict[str, str] = {}
+        for word in re.findall(r"[\w'-]+", text):
+            for stem in self.tokenizer(word):
+                out.setdefault(stem, word)
+        return out
 
     def _asked_value(self, question: str) -> str | None:
         """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy."""
@@ -168,15 +204,30 @@ class GroundingChecker:
         stems = self.tokenizer(how.group(1) or "")
         return how.group(1) if stems and stems[0] not in _GENERIC else "the value asked for"
 
-    def _value_near(self, attribute: list[str], names: list[str], hits: list[ScoredChunk]) -> bool:
-        """A sentence of the evidence holds a number (not a year) with the asked attribute and one of the question's
-        names, if it has any."""
+    def _about(self, question: str) -> list[str]:
+        """What a personal value question is about: the content words after "my" ("my chain-of-thought
+        experiments" -> chain, thought, experi), else all its content words."""
+        text = _ABOUT_NOTES.sub("the notes", question)
+        owned = [w for m in re.finditer(r"\bmy\s+((?:[\w-]+\s*){1,4})", text, re.I) for w in self.tokenizer(m.group(1))]
+        words = owned or self.tokenizer(text)
+        return [w for w in dict.fromkeys(words) if w not in _GENERIC]
+
+    def _value_near(self, attribute: list[str], names: list[str], about: list[str], hits: list[ScoredChunk]) -> bool:
+        """A sentence of the evidence holds a number (not a year) with the asked attribute and what the value is of:
+        one of the question's names if it has any, else one of the words it is about (in the sentence or its
+        section's heading). "0.7 is recommended for creative use" under "sampling" is not "the temperature of my
+        chain-of-thought experiments"."""
+        context = [w for w in about if w not in attribute]
         for h in hits:
-            for sent in _SENTENCE.split(h.chunk.text):
+            heading = self._stems(" ".join(h.chunk.source.heading_path or []))
+            for sent in _SENTENCE.split(_URL.sub(" ", h.chunk.text)):  # a URL's "2" is no recorded value
                 nums = {n for n in numbers(sent) if not _YEAR.match(n)}
                 stems = self._stems(sent)
-                named = not names or any(self._has_term(t, stems, nums, sent) for t in names)
-                if nums and named and all(a in stems for a in attribute):
+                if names:
+                    is_about = any(self._has_term(t, stems, nums, sent) for t in names)
+                else:
+                    is_about = not context or any(w in stems or w in heading for w in context)
+                if nums and is_about and all(a in stems for a in attribute):
                     return True
         return False
 
@@ -185,6 +236,7 @@ class GroundingChecker:
         user's own work backed by a paper. Names and numbers the question itself gave (already checked against the
         evidence by the gate) may be restated. Empty when nothing is wrong."""
         problems: list[str] = []
+        sentence = _ENUMERATOR.sub("", sentence)
         if context_is_paper and _PERSONAL.search(sentence):
             problems.append("a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)

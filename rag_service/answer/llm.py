@@ -44,6 +44,9 @@ class LocalServer:
         params.cpuparams.n_threads = opts.threads
         params.cpuparams_batch.n_threads = opts.threads
         params.verbosity = -1  # llama.cpp logs every request at info level otherwise
+        if opts.speculative != "none":
+            kind = "COMMON_SPECULATIVE_TYPE_" + opts.speculative.upper().replace("-", "_")
+            params.speculative.types = [getattr(xlc.common_speculative_type, kind)]
         server = xlc.Server(params)
         address = server.listening_address
         if not address.startswith("http"):

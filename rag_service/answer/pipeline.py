@@ -15,11 +15,15 @@ from rag_service.answer.cite import (
     SupportChecker,
     cited_sentences,
     clean_answer,
+    collapse_keys,
+    drop_repeats,
+    move_source_lines,
     split_sentences,
     strip_unknown_keys,
 )
 from rag_service.answer.grounding import Answerability, GroundingChecker
 from rag_service.answer.llm import LLMHandle
+from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.window import clip
@@ -73,6 +77,7 @@ class AnswerPipeline:
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
         self.grounding = GroundingChecker(settings.answer.min_term_coverage)
+        self.verifier = Verifier(self.checker, self.grounding, settings)
 
     @property
     def backend(self) -> str:
@@ -121,7 +126,11 @@ class AnswerPipeline:
         best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
         # Cosine says whether the topic is there; the term check whether the asked fact can be (every backend).
-        verdict = self.grounding.answerability(question, hits)
+        opts = self.settings.answer
+        weak = best < opts.min_evidence + opts.weak_band
+        index = self.retriever.index
+        rare = self.grounding.rare_words(question, index.bm25.knows, index.embedder.is_common_word)
+        verdict = self.grounding.answerability(question, hits, opts.weak_band_coverage if weak else None, rare)
         reason = None
         if best < self.settings.answer.min_evidence:
             reason = "weak_evidence"
@@ -165,10 +174,13 @@ class AnswerPipeline:
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
-        text = clean_answer(raw, [h.chunk.source.label() for h in prep.hits])
+        text = move_source_lines(drop_repeats(clean_answer(raw, [h.chunk.source.label() for h in prep.hits])))
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
-        text, inferred = self._attribute_uncited(prep, text)
-        text, dropped, main_failed = self._check_claims(prep, text)
+        text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
+        text, inferred = self.verifier.attribute_uncited(prep.hits, text)
+        inferred |= repaired
+        text = collapse_keys(text)
+        text, dropped, main_failed = self.verifier.check_claims(prep.hits, prep.question, text)
         if main_failed or len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
@@ -208,50 +220,6 @@ class AnswerPipeline:
             backend=self.backend,
             timings=timings,
         )
-
-    def _check_claims(self, prep: Prepared, text: str) -> tuple[str, list[str], bool]:
-        """Drop the sentences whose numbers, names or "my ..." claims are not in the sources they cite (or, uncited,
-        in any context). Returns the kept text, the dropped sentences, and whether the main (first) claim failed."""
-        kept: list[str] = []
-        dropped: list[str] = []
-        main_failed = False
-        for i, raw in enumerate(split_sentences(text)):
-            parsed = cited_sentences(raw)
-            if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
-                kept.append(raw)
-                continue
-            sent = parsed[0]
-            cited = [prep.hits[n - 1] for n in sent.keys if 0 < n <= len(prep.hits)]
-
-            def clean(h: ScoredChunk, sentence: str = sent.text) -> bool:
-                return not self.grounding.claim_problems(
-                    sentence, h.chunk.text, h.chunk.source.type == "paper", prep.question
-                )
-
-            # cited: every cited source must hold it; uncited: some context must
-            if all(clean(h) for h in cited) if cited else any(clean(h) for h in prep.hits):
-                kept.append(raw)
-            else:
-                dropped.append(sent.text)
-                main_failed = main_failed or i == 0
-        return (" ".join(kept) if dropped else text), dropped, main_failed
-
-    def _attribute_uncited(self, prep: Prepared, text: str) -> tuple[str, set[int]]:
-        """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
-        the key of the context that supports it best, when that support passes the threshold; such keys are marked
-        ``inferred`` in the response. Unsupported, uncited sentences stay as they are (and count against support)."""
-        inferred: set[int] = set()
-        for sent in cited_sentences(text):
-            if sent.keys or len(sent.text.split()) < 4:
-                continue
-            scored = [
-                (self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(prep.hits, start=1)
-            ]
-            score, n = max(scored)
-            if score >= self.settings.answer.support_threshold and sent.text in text:
-                text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
-                inferred.add(n)
-        return text, inferred
 
     def _related(self, prep: Prepared) -> list[Related]:
         return [

@@ -57,7 +57,8 @@ QUESTION = Prompt(
 
 Question: {question}
 
-Answer in 1 to 4 sentences. End each sentence with the number of the source it comes from, like [1].""",
+Answer in 1 to 4 sentences, or as a short list when the sources list several items. End each sentence or list \
+item with the number of the source it comes from, like [1].""",
     frozenset({"contexts", "question"}),
 )
 

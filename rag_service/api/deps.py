@@ -6,9 +6,12 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag_service.api.services import Services
+from rag_service.app import Services
+from rag_service.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -30,6 +33,27 @@ def require_key(services: ServicesDep, creds: Annotated[HTTPAuthorizationCredent
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "missing or wrong API key", headers={"WWW-Authenticate": "Bearer"}
         )
+
+
+class McpKeyMiddleware:
+    """/mcp is an ASGI app of the MCP SDK, outside FastAPI's dependencies: the same bearer-key rule, as middleware."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.key = settings.api_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.key and scope["type"] == "http" and scope["path"].rstrip("/") == "/mcp":
+            sent = dict(scope["headers"]).get(b"authorization", b"").decode()
+            if not secrets.compare_digest(sent.encode(), f"Bearer {self.key}".encode()):
+                response = JSONResponse(
+                    {"error": "unauthorized", "detail": "missing or wrong API key"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def check_length(text: str, services: Services, field: str) -> None:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
-from rag_service.api.deps import require_key
+from rag_service.api.deps import McpKeyMiddleware, require_key
 from rag_service.api.errors import install_error_handlers
-from rag_service.api.routes import chat, health, search, sources
-from rag_service.api.services import Services, build_services
+from rag_service.api.routes import chat, health, openai, search, sources
+from rag_service.app import Services, build_services
+from rag_service.mcp_server import build_mcp
 from rag_service.offline import ensure_offline_env
 from rag_service.settings import Settings
 
@@ -23,13 +25,18 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     """The app. ``services`` may be injected (tests share one index); otherwise built at startup."""
     ensure_offline_env()
 
+    mcp = build_mcp(lambda: app.state.services)
+    # streamable HTTP, stateless: any replica can answer any request (no session state kept between them)
+    mcp_app = mcp.streamable_http_app(streamable_http_path="/mcp", stateless_http=True, host=settings.api.host)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or build_services(settings)
         app.state.services.warm_up()
         try:
-            yield
+            async with mcp.session_manager.run():
+                yield
         finally:
             if owned:
                 app.state.services.close()
@@ -37,10 +44,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app = FastAPI(title="notes-rag", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
-    for module in (search, chat, sources):
+    for module in (search, chat, sources, openai):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)
+    app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp, behind the same API key as /v1
+    app.add_middleware(McpKeyMiddleware, settings=settings)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

@@ -61,6 +61,7 @@ class SourceInfo(BaseModel):
     type: Literal["note", "paper"]
     title: str | None
     chunks: int
+    ingested_at: str | None = Field(default=None, description="When this source was last (re)indexed, UTC ISO 8601.")
     links_to: list[str] = Field(default_factory=list, description="Papers (ids) this note links, when indexed.")
     linked_from: list[PaperLink] = Field(default_factory=list, description="Notes that link this paper.")
 

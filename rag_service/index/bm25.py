@@ -7,6 +7,7 @@ query term with ``get_batch_scores``: the same scores, a fraction of the work.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -182,6 +183,18 @@ class BM25Index:
             for term in set(toks):
                 postings[term].append(i)
         self.postings = {t: np.asarray(v, dtype=np.int64) for t, v in postings.items()}
+        self._sorted: list[str] | None = None
+
+    def knows(self, stem: str) -> bool:
+        """Whether the corpus uses this stem, or a word sharing its start ("cheapli" ~ "cheap", British "initialis"
+        ~ "initi..."): spelling and suffix variants count as known."""
+        if stem in self.postings or any(stem[:k] in self.postings for k in range(5, len(stem))):
+            return True
+        if self._sorted is None:
+            self._sorted = sorted(self.postings)
+        prefix = stem[: max(5, len(stem) - 3)]
+        i = bisect.bisect_left(self._sorted, prefix)
+        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
     def __len__(self) -> int:
         return len(self.ids)

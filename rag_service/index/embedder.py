@@ -68,6 +68,15 @@ class Embedder:
         assert dim is not None
         return int(dim)
 
+    @cached_property
+    def _vocab(self) -> set[str]:
+        return set(self.model.tokenizer.get_vocab())
+
+    def is_common_word(self, word: str) -> bool:
+        """A whole word of the model's WordPiece vocabulary (about 30,000 frequent English words): "starter",
+        "thumb"; not "sourdough" or "kubernetes", which it can only spell in pieces."""
+        return word.lower() in self._vocab
+
     def count_tokens(self, text: str) -> int:
         """Word pieces of ``text`` without special tokens."""
         return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])

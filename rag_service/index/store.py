@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ CREATE INDEX IF NOT EXISTS links_by_target ON links(target);
 """
 
 Filters = dict[str, str]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class HybridIndex:
@@ -118,7 +123,7 @@ class HybridIndex:
             self.db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, *ln) for ln in links])
             self.db.execute(
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                (key, type_, content_hash, json.dumps(meta or {})),
+                (key, type_, content_hash, json.dumps({**(meta or {}), "ingested_at": _now()})),
             )
         stale = sorted(old - set(new_ids))
         self._chroma_delete(stale)

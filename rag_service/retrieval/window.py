@@ -1,4 +1,4 @@
-"""Small units indexed, a wider window returned: a paper hit comes back with the neighbouring chunks of its section.
+"""Small units indexed, a wider window returned: a hit comes back with the neighbouring chunks of its section.
 
 Paper chunks are small (``chunking.paper_max_tokens``) because MiniLM embeds short passages sharply and BM25 length
 normalisation favours them, but a reader (and the answer step) needs the surrounding sentences, and a fact is often
@@ -9,6 +9,8 @@ a better hit's window is dropped (that is the "MMR" against near-duplicate passa
 
 from __future__ import annotations
 
+import re
+
 from rag_service.index.store import HybridIndex
 from rag_service.types import Chunk, ScoredChunk
 
@@ -17,29 +19,60 @@ _REACH = 4
 
 
 def expand_windows(index: HybridIndex, hits: list[ScoredChunk], window_chars: int) -> list[ScoredChunk]:
-    """Paper hits grown to about ``window_chars`` with same-section neighbours; hits inside a better window go."""
-    papers = [h.chunk for h in hits if h.chunk.source.type == "paper"]
-    if window_chars <= 0 or not papers:
+    """Hits grown to about ``window_chars`` with same-section neighbours. A later hit inside an earlier window is
+    not returned again: it widens that window's ``hit_span`` instead, so the passage the answer step quotes keeps it
+    (a list or a figure split over two chunks of one note section becomes one context)."""
+    if window_chars <= 0 or not hits:
         return hits
     around = index.chunks_at(
-        (c.source_key, p) for c in papers for p in range(c.position - _REACH, c.position + _REACH + 1)
+        (h.chunk.source_key, p) for h in hits for p in range(h.chunk.position - _REACH, h.chunk.position + _REACH + 1)
     )
-    spans: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, list[tuple[int, int, int]]] = {}  # source key -> (lo, hi, index into out)
+    offsets: list[dict[int, tuple[int, int]]] = []  # per returned window: position -> character span in its text
     out: list[ScoredChunk] = []
     for hit in hits:
         c = hit.chunk
-        if c.source.type != "paper":
-            out.append(hit)
+        windows = taken.setdefault(c.source_key, [])
+        inside = next((j for lo, hi, j in windows if lo <= c.position <= hi), None)
+        if inside is not None:
+            a, b = offsets[inside][c.position]
+            lo_span, hi_span = out[inside].hit_span or (a, b)
+            out[inside] = out[inside].model_copy(update={"hit_span": (min(a, lo_span), max(b, hi_span))})
             continue
-        taken = spans.setdefault(c.source_key, [])
-        if any(lo <= c.position <= hi for lo, hi in taken):
-            continue
-        lo, hi = _grow(c, around, window_chars, taken)
-        taken.append((lo, hi))
+        lo, hi = _grow(c, around, window_chars, [(a, b) for a, b, _ in windows])
+        windows.append((lo, hi, len(out)))
         parts = [around.get((c.source_key, p), c) for p in range(lo, hi + 1)]
-        start = sum(len(p.text) + 1 for p in parts[: c.position - lo])
-        out.append(hit.model_copy(update={"chunk": _window_chunk(c, parts), "hit_span": (start, start + len(c.text))}))
+        text, spans = _join(parts)
+        offsets.append(spans)
+        out.append(hit.model_copy(update={"chunk": _window_chunk(c, parts, text), "hit_span": spans[c.position]}))
     return out
+
+
+def _join(parts: list[Chunk]) -> tuple[str, dict[int, tuple[int, int]]]:
+    """The parts' texts in order, the overlap a split note section repeats at each piece's start cut once, and each
+    part's character span in the result."""
+    text = ""
+    spans: dict[int, tuple[int, int]] = {}
+    for part in parts:
+        cut = _overlap(text, part.text) if text else 0
+        if text and not cut:
+            text += "\n"
+        start = len(text) - cut  # a repeated start is already there, at the end of the text so far
+        text += part.text[cut:]
+        spans[part.position] = (start, len(text))
+    return text, spans
+
+
+def _overlap(before: str, after: str, probe: int = 40) -> int:
+    """Length of the longest start of ``after`` that ``before`` ends with (0 below ``probe`` characters)."""
+    if len(after) < probe:
+        return 0
+    at = before.rfind(after[:probe], max(0, len(before) - len(after) - probe))
+    while at != -1:
+        if after.startswith(before[at:]):
+            return len(before) - at
+        at = before.rfind(after[:probe], 0, at)
+    return 0
 
 
 def clip(text: str, span: tuple[int, int] | None, limit: int) -> str:
@@ -52,8 +85,11 @@ def clip(text: str, span: tuple[int, int] | None, limit: int) -> str:
     b = min(len(text), a + max(limit, end - a))
     if a > 0 and " " in text[a:b]:
         a = text.index(" ", a) + 1
-    if b < len(text) and " " in text[a:b]:
-        b = text.rindex(" ", a, b)
+    if b < len(text) and not text[b].isspace():
+        # cut at a word boundary, never inside the span: back to the last space after it, else on to the next one
+        back = max(text.rfind(" ", a, b), text.rfind("\n", a, b))
+        ahead = re.search(r"\s", text[b:])
+        b = back if back >= end else b + ahead.start() if ahead else len(text)
     return text[a:b].strip()
 
 
@@ -82,12 +118,16 @@ def _grow(
     return lo, hi
 
 
-def _window_chunk(hit: Chunk, parts: list[Chunk]) -> Chunk:
-    """The hit with the window's text and page span (id, position and section stay the hit's)."""
+def _window_chunk(hit: Chunk, parts: list[Chunk], text: str) -> Chunk:
+    """The hit with the window's text and its page or line span (id, position and section stay the hit's)."""
     if len(parts) == 1:
         return hit
+    if hit.source.type == "note":
+        ranges = [p.source.lines for p in parts if p.source.lines]
+        lines = (min(r[0] for r in ranges), max(r[1] for r in ranges)) if ranges else hit.source.lines
+        return hit.model_copy(update={"text": text, "source": hit.source.model_copy(update={"lines": lines})})
     first = min(p.source.page or 0 for p in parts)
     last = max(p.source.page_end or p.source.page or 0 for p in parts)
     url = hit.source.url.split("#page=")[0] + f"#page={first}" if hit.source.url else None
     source = hit.source.model_copy(update={"page": first, "page_end": last if last != first else None, "url": url})
-    return hit.model_copy(update={"text": "\n".join(p.text for p in parts), "source": source})
+    return hit.model_copy(update={"text": text, "source": source})

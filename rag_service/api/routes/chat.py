@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from rag_service.api.deps import ServicesDep, check_length
 from rag_service.api.schemas import ChatRequest
-from rag_service.api.services import link_answer, linked
+from rag_service.links import link_answer, linked
 from rag_service.types import Answer
 
 router = APIRouter(tags=["chat"])

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from rag_service.api.deps import ServicesDep, check_length
 from rag_service.api.schemas import SearchHit, SearchRequest, SearchResponse
-from rag_service.api.services import linked
+from rag_service.links import linked
 
 router = APIRouter(tags=["search"])
 

@@ -18,7 +18,13 @@ def sources(services: ServicesDep) -> SourcesResponse:
     links = index.paper_links()
     out = []
     for s in indexed:
-        info = SourceInfo(key=s["key"], type=s["type"], title=s["meta"].get("title"), chunks=s["chunks"])
+        info = SourceInfo(
+            key=s["key"],
+            type=s["type"],
+            title=s["meta"].get("title"),
+            chunks=s["chunks"],
+            ingested_at=s["meta"].get("ingested_at"),
+        )
         if s["type"] == "note":
             info.links_to = sorted(
                 {ln["target"] for ln in links if ln["source_key"] == s["key"] and ln["target"] in papers}

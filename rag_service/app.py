@@ -1,4 +1,5 @@
-"""What the app holds for its lifetime: index, retriever, LLM and answer pipeline, built once from Settings."""
+"""The composition root: index, retriever, LLM and answer pipeline built once from Settings. The API, the MCP
+server, the CLI and eval all start here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from rag_service.answer.pipeline import AnswerPipeline
 from rag_service.index.store import HybridIndex, open_index
 from rag_service.retrieval.hybrid import build_retriever
 from rag_service.settings import Settings
-from rag_service.types import Answer, Source
 
 
 @dataclass
@@ -39,26 +39,3 @@ def build_services(settings: Settings, index: HybridIndex | None = None, llm: LL
     if llm is None and settings.llm != "extractive":
         llm = build_llm(settings)
     return Services(settings=settings, index=index, pipeline=AnswerPipeline(retriever, settings, llm), llm=llm)
-
-
-def link_answer(answer: Answer, settings: Settings) -> Answer:
-    """The answer with deep links on every citation, duplicate and related source."""
-    for c in answer.citations:
-        c.source = linked(c.source, settings)
-        c.also_in = [linked(x, settings) for x in c.also_in]
-    for r in answer.related:
-        r.source = linked(r.source, settings)
-    return answer
-
-
-def linked(source: Source, settings: Settings) -> Source:
-    """The source with its deep link: site URL + permalink + #anchor for notes (file path + #anchor without a
-    site URL); papers already carry https://arxiv.org/pdf/<id>#page=N."""
-    if source.type != "note":
-        return source
-    if settings.site_url:
-        path = source.permalink or "/" + (source.file or "").rsplit(".", 1)[0] + ".html"
-        base = settings.site_url.rstrip("/") + "/" + path.lstrip("/")
-    else:
-        base = source.file or ""
-    return source.model_copy(update={"url": f"{base}#{source.anchor}" if source.anchor else base})

@@ -1,0 +1,107 @@
+"""After generation: every answer sentence checked against what it cites. Keys a small model got wrong are repaired,
+uncited supported sentences get the key of their best source, and sentences whose numbers, names or own-work claims
+the cited sources lack are dropped (the first one failing refuses the whole answer)."""
+
+from __future__ import annotations
+
+import re
+
+from rag_service.answer.cite import SupportChecker, cited_sentences, split_sentences
+from rag_service.answer.grounding import GroundingChecker
+from rag_service.settings import Settings
+from rag_service.types import ScoredChunk
+
+
+class Verifier:
+    """Sentence-level checks of a generated answer against the contexts it was written from."""
+
+    def __init__(self, checker: SupportChecker, grounding: GroundingChecker, settings: Settings) -> None:
+        self.checker = checker
+        self.grounding = grounding
+        self.settings = settings
+
+    def check_claims(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str], bool]:
+        """Drop the sentences whose numbers, names or "my ..." claims are not in the sources they cite (or, uncited,
+        in any context). Returns the kept text, the dropped sentences, and whether the main (first) claim failed."""
+        dropped: list[str] = []
+        main_failed = False
+        for i, raw in enumerate(split_sentences(text)):
+            parsed = cited_sentences(raw)
+            if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
+                continue
+            sent = parsed[0]
+            cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
+
+            def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
+                return not self.grounding.claim_problems(
+                    sentence,
+                    "\n".join(h.chunk.text for h in ctx),
+                    all(h.chunk.source.type == "paper" for h in ctx),
+                    question,
+                )
+
+            # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
+            if not (clean(cited) if cited else any(clean([h]) for h in hits)):
+                dropped.append(sent.text)
+                text = text.replace(raw, "", 1)  # in place, so the lines of a list stay lines
+                main_failed = main_failed or i == 0
+        text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+        return text, dropped, main_failed
+
+    def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
+        """The cited contexts, together, support the sentence and hold its numbers and names."""
+        cited = [hits[n - 1] for n in keys]
+        joint = "\n".join(h.chunk.text for h in cited)
+        if self.checker.support(sentence, joint).score < self.settings.answer.support_threshold:
+            return False
+        is_paper = all(h.chunk.source.type == "paper" for h in cited)
+        return not self.grounding.claim_problems(sentence, joint, is_paper, question)
+
+    def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
+        """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited
+        sentence its sources do not support, but one other context fully does (support and claim check), is
+        re-cited to that context; such keys are marked ``inferred``. Sentences no context supports are left for the
+        claim check to drop."""
+        repaired: set[int] = set()
+        for raw in split_sentences(text):
+            parsed = cited_sentences(raw)
+            if len(parsed) != 1 or not parsed[0].keys or len(parsed[0].text.split()) < 4:
+                continue
+            sent = parsed[0]
+            keys = [n for n in sent.keys if 0 < n <= len(hits)]
+            if not keys or self._passes(hits, question, sent.text, keys):
+                continue
+            scored = sorted(
+                ((self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)),
+                reverse=True,
+            )
+            better = next(
+                (
+                    n
+                    for score, n in scored
+                    if n not in keys
+                    and score >= self.settings.answer.support_threshold
+                    and self._passes(hits, question, sent.text, [n])
+                ),
+                None,
+            )
+            if better is not None:
+                fixed = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{better}]"
+                text = text.replace(raw, fixed, 1)
+                repaired.add(better)
+        return text, repaired
+
+    def attribute_uncited(self, hits: list[ScoredChunk], text: str) -> tuple[str, set[int]]:
+        """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
+        the key of the context that supports it best, when that support passes the threshold; such keys are marked
+        ``inferred`` in the response. Unsupported, uncited sentences stay as they are (and count against support)."""
+        inferred: set[int] = set()
+        for sent in cited_sentences(text):
+            if sent.keys or len(sent.text.split()) < 4:
+                continue
+            scored = [(self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)]
+            score, n = max(scored)
+            if score >= self.settings.answer.support_threshold and sent.text in text:
+                text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
+                inferred.add(n)
+        return text, inferred

@@ -1,0 +1,28 @@
+"""The house rules that code review alone would let slip: the core imports neither ingest nor eval, and the CLI's
+import loads no model, index or web framework until a command runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = ["rag_service.app", "rag_service.api.main", "rag_service.cli", "rag_service.mcp_server", "rag_service.llama"]
+
+
+def _loaded_after(imports: list[str]) -> set[str]:
+    code = "import sys\n" + "".join(f"import {m}\n" for m in imports) + "print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return {m.split(".")[0] for m in out.split()}
+
+
+def test_the_core_imports_neither_ingest_nor_eval() -> None:
+    loaded = _loaded_after(CORE)
+    assert "rag_service" in loaded and "fastapi" in loaded  # the imports really ran
+    assert not loaded & {"ingest", "eval"}, loaded & {"ingest", "eval"}
+
+
+def test_the_cli_starts_without_heavy_imports() -> None:
+    loaded = _loaded_after(["notes_rag.cli"])
+    assert {"ingest", "eval", "rag_service", "typer"} <= loaded  # every package's commands are mounted
+    heavy = {"torch", "sentence_transformers", "chromadb", "llama_index", "fastapi", "xllamacpp", "ragas", "numpy"}
+    assert not loaded & heavy, loaded & heavy
