@@ -7,6 +7,7 @@ COPY pyproject.toml README.md ./
 COPY rag_service rag_service
 COPY ingest ingest
 COPY eval eval
+COPY notes_rag notes_rag
 COPY scripts scripts
 COPY samples samples
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \

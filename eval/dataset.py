@@ -155,7 +155,8 @@ def verify_references(items: list[GoldenItem], notes_dir: Path, papers_dir: Path
                 pid = str(ref.paper_id)
                 if pid not in local:
                     continue
-                papers.setdefault(pid, read_pdf(local[pid]).pages)
+                if pid not in papers:  # (setdefault would parse the PDF again for every reference)
+                    papers[pid] = read_pdf(local[pid]).pages
                 pages = papers[pid]
                 if not (ref.page and ref.page <= len(pages) and _norm(ref.text) in _norm(pages[ref.page - 1])):
                     problems.append(f"{item.id}: text not on {pid} p.{ref.page}: {ref.text[:60]}")

@@ -10,6 +10,15 @@ from rag_service.types import Chunk, Source, chunk_id
 SPECIAL_TOKENS = 2
 
 
+MIN_BUDGET = 16
+
+
+def _budget(source: Source, key: str, max_tokens: int, count: TokenCounter) -> int:
+    """Word pieces left for text once the indexed prefix (title › heading path) is in."""
+    probe = Chunk(id="", source_key=key, position=0, text="", source=source)
+    return max_tokens - SPECIAL_TOKENS - count(probe.index_text)
+
+
 def chunk_note(note: Note, max_tokens: int, overlap: int, count: TokenCounter) -> list[Chunk]:
     """One or more chunks per heading section; the heading path is the prefix of the indexed text."""
     chunks: list[Chunk] = []
@@ -23,16 +32,20 @@ def chunk_note(note: Note, max_tokens: int, overlap: int, count: TokenCounter) -
             anchor=section.anchor,
             permalink=str(permalink) if permalink else None,
         )
-        probe = Chunk(id="", source_key=note.rel_path, position=0, text="", source=source)
-        budget = max_tokens - SPECIAL_TOKENS - count(probe.index_text)
-        if budget < 16:
-            raise ValueError(f"{note.rel_path}: heading path too long for chunking.max_tokens={max_tokens}")
+        budget = _budget(source, note.rel_path, max_tokens, count)
+        if budget < MIN_BUDGET:
+            # a heading path too long to prefix (a pasted paragraph as a heading) no longer fails the note: the path
+            # keeps its outermost and innermost heading, each cut to 60 characters (the anchor still links the heading)
+            short = [h[:60] for h in (section.heading_path[:1] + section.heading_path[-1:])]
+            budget = _budget(source.model_copy(update={"heading_path": short}), note.rel_path, max_tokens, count)
+            source = source.model_copy(update={"heading_path": short})
+            budget = max(budget, MIN_BUDGET)
         for piece in pack(line_units(section.lines, section.start_line), budget, overlap, count):
             src = source.model_copy(update={"lines": (piece.first, piece.last)})
             pos = len(chunks)
             chunks.append(
                 Chunk(
-                    id=chunk_id(note.rel_path, pos, piece.text),
+                    id=chunk_id(note.rel_path, pos, piece.text, src),
                     source_key=note.rel_path,
                     position=pos,
                     text=piece.text,

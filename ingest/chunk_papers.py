@@ -50,6 +50,6 @@ def chunk_paper(
             )
             pos = len(chunks)
             chunks.append(
-                Chunk(id=chunk_id(key, pos, piece.text), source_key=key, position=pos, text=piece.text, source=src)
+                Chunk(id=chunk_id(key, pos, piece.text, src), source_key=key, position=pos, text=piece.text, source=src)
             )
     return chunks

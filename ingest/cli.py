@@ -22,10 +22,15 @@ def ingest(
     ] = None,
     papers_dir: Annotated[Path | None, typer.Option(help="Local copies of linked papers, named by arXiv id.")] = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file failed.")] = False,
+    watch_: Annotated[
+        bool, typer.Option("--watch", help="Keep running: ingest again whenever a file changes.")
+    ] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between checks for changes with --watch.")] = 2.0,
 ) -> None:
     """Ingest notes (and the papers they link) into the hybrid index, incrementally."""
     from ingest.common import Progress as PipelineProgress
     from ingest.pipeline import NothingIngestedError, run
+    from rag_service.index.lock import IndexLockedError
     from rag_service.index.store import open_index
 
     settings = make_settings(data_dir)
@@ -33,7 +38,8 @@ def ingest(
         raise typer.BadParameter(f"{papers_dir}: not a folder", param_hint="--papers-dir")
     with console.status("loading the embedding model"):
         index = open_index(settings)
-    try:
+
+    def once(rebuild: bool = rebuild) -> None:
         with bar() as progress_bar:
             rp = RichProgress(progress_bar)
             report = run(
@@ -47,12 +53,31 @@ def ingest(
                 strict=strict,
                 progress=PipelineProgress(rp.start, rp.advance),
             )
-    except (NothingIngestedError, FileNotFoundError) as e:
+        _print_report(report)
+
+    try:
+        if not watch_:
+            once()
+            return
+        from ingest.watch import watch
+
+        def on_change() -> None:  # a bad edit is reported and the watcher keeps going
+            try:
+                once(rebuild=False)
+            except (NothingIngestedError, IndexLockedError) as e:
+                console.print(f"[yellow]not ingested:[/yellow] {e}")
+            console.print(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)")
+
+        if rebuild:
+            once()
+        watch(paths, on_change, interval)
+    except (NothingIngestedError, FileNotFoundError, IndexLockedError) as e:
         console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(1) from e
+    except KeyboardInterrupt:
+        console.print("stopped watching")
     finally:
         index.close()
-    _print_report(report)
 
 
 def _print_report(report: Any) -> None:

@@ -16,6 +16,7 @@ from ingest.common import Progress, config_signature, content_hash, embed_in_bat
 from ingest.links import links_for_chunks
 from ingest.notes import Note, NoteError, read_note
 from ingest.papers_pipeline import ingest_papers
+from rag_service.index.lock import writer_lock
 from rag_service.index.store import HybridIndex
 from rag_service.settings import Settings
 from rag_service.types import Chunk, IngestReport, SourceReport
@@ -137,11 +138,12 @@ def run(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest notes under ``paths`` (and the papers they link) into ``index``. Raises NothingIngestedError when
-    no file could be ingested, or any failure with ``strict``."""
+    """Ingest notes under ``paths`` (and the papers they link) into ``index``, holding the index's writer lock.
+    Raises IndexLockedError when another ingest holds it, NothingIngestedError when no file could be ingested, or
+    any failure with ``strict``."""
     progress = progress or Progress()
     report = IngestReport()
-    with _timer(report):
+    with writer_lock(settings.index_dir), _timer(report):
         if rebuild:
             index.clear()
         report.repaired = index.repair()

@@ -176,3 +176,31 @@ def mcp(
         run_stdio(services)
     finally:
         services.close()
+
+
+@app.command()
+def check(
+    data_dir: DataDir = None,
+    repair: Annotated[bool, typer.Option(help="Make Chroma equal the SQLite chunks (takes the writer lock).")] = False,
+) -> None:
+    """Check that Chroma, BM25 and the SQLite chunk store agree; exit 1 when they do not (after --repair: still)."""
+    from rag_service.index.lock import IndexLockedError, writer_lock
+    from rag_service.index.store import open_index
+
+    settings = make_settings(data_dir)
+    index = open_index(settings)
+    try:
+        report = index.check()
+        if repair and not report["ok"]:
+            try:
+                with writer_lock(settings.index_dir):
+                    report["repaired"] = index.repair()
+            except IndexLockedError as e:
+                console.print(f"[red]error:[/red] {e}")
+                raise typer.Exit(1) from e
+            report = {**index.check(), "repaired": report["repaired"]}
+    finally:
+        index.close()
+    sys.stdout.write(json.dumps(report, indent=2) + "\n")
+    if not report["ok"]:
+        raise typer.Exit(1)

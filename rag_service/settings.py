@@ -156,6 +156,16 @@ class ApiSettings(_Group):
     host: str = Field(default="127.0.0.1", description="Bind address of `notes-rag serve`.")
     port: int = Field(default=8000, description="Port of `notes-rag serve`.")
     max_query_chars: int = Field(default=2000, ge=16, description="Longer messages are rejected with 413.")
+    max_concurrent_answers: int = Field(
+        default=1,
+        ge=1,
+        description="Answers generated at once. The local model uses every core for one answer: a second one at "
+        "the same time only makes both slower.",
+    )
+    max_waiting_answers: int = Field(
+        default=8, ge=0, description="Answers that may wait for a slot; beyond that, 503 busy with Retry-After."
+    )
+    answer_wait_s: float = Field(default=120.0, gt=0, description="Longest wait for a slot before 503 busy.")
 
 
 class Settings(BaseSettings):

@@ -8,6 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class BadRequestError(ValueError):
+    """A request the service cannot take as given (bad filter, malformed messages): the caller's to fix (HTTP 422)."""
+
+
 class Source(BaseModel):
     """Where a chunk comes from; enough to build a deep link a reader can click."""
 
@@ -56,9 +60,12 @@ class Chunk(BaseModel):
         return f"{prefix}\n{self.text}" if prefix.strip() else self.text
 
 
-def chunk_id(source_key: str, position: int, text: str) -> str:
-    """Deterministic chunk id so identical input upserts to the same ids."""
-    digest = hashlib.sha256(f"{source_key}\x00{position}\x00{text}".encode()).hexdigest()
+def chunk_id(source_key: str, position: int, text: str, source: Source | None = None) -> str:
+    """Deterministic chunk id over everything that is indexed: text and source metadata (heading path, part, pages),
+    so a changed heading or part label changes the id and reaches Chroma's metadata too, and identical input upserts
+    nothing."""
+    meta = source.model_dump_json(exclude_none=True) if source is not None else ""
+    digest = hashlib.sha256(f"{source_key}\x00{position}\x00{text}\x00{meta}".encode()).hexdigest()
     return digest[:32]
 
 
@@ -159,3 +166,6 @@ class Answer(BaseModel):
     question: str = Field(description="The standalone question used for retrieval (after condensing follow-ups).")
     backend: str = Field(description="Which answer backend produced the text.")
     timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per stage.")
+    degraded: bool = Field(
+        default=False, description="The vector store was unreachable: retrieved by keywords (BM25) alone."
+    )

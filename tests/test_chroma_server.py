@@ -33,4 +33,15 @@ def test_ingest_and_search_via_chroma_server(tmp_path: Path, embedder: Embedder)
         assert hits[0].chunk.source.heading_path == ["Groq", "DPO training"]
         again = run(settings, [notes], index=index, with_papers=False)
         assert again.chunks_added == 0 and again.files_skipped == 1
-        index.close()
+    # the server is gone: retrieval degrades to BM25 alone, says so, and answers still come with the evidence gate
+    retriever = HybridRetriever(index, index.settings.retrieval)
+    down = retriever.retrieve("DPO with HuggingFace Trainer learning rate", k=3)
+    assert down.degraded and down.hits[0].chunk.source.heading_path == ["Groq", "DPO training"]
+    assert down.best_similarity > 0.4  # vectors of the pool come from the local embedder
+    from rag_service.answer.pipeline import AnswerPipeline
+
+    answer = AnswerPipeline(retriever, settings.model_copy(update={"llm": "extractive"}), None).answer(
+        "What are my DPO training tips?"
+    )
+    assert answer.degraded and not answer.refused and answer.citations
+    index.close()

@@ -60,3 +60,16 @@ def test_real_notes_fit_the_model_and_lines_match_the_file(embedder: Embedder) -
                 and "<" not in file_lines[first - 1]
             ):
                 assert head in file_lines[first - 1], (c.source.label(), head, file_lines[first - 1])
+
+
+def test_a_huge_heading_path_does_not_fail_the_note(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ingest.chunk_notes import chunk_note
+    from ingest.notes import read_note
+
+    long = " ".join(["very long heading words"] * 60)
+    (tmp_path / "n.md").write_text(f"# Top\n## {long}\n### {long} again\nthe body text under it\n")
+    note = read_note(tmp_path / "n.md", tmp_path)
+    chunks = chunk_note(note, max_tokens=128, overlap=0, count=lambda t: len(t.split()))
+    body = [c for c in chunks if "the body text" in c.text]
+    assert body and body[0].source.heading_path is not None
+    assert len(" › ".join(body[0].source.heading_path)) <= 130 and body[0].source.heading_path[0] == "Top"

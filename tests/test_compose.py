@@ -25,3 +25,17 @@ def test_compose_file() -> None:
         if key.startswith("NOTES_RAG_"):
             assert key.removeprefix("NOTES_RAG_").split("__")[0] in fields, key
     assert (ROOT / "Dockerfile").read_text().count("notes-rag") >= 1
+
+
+def test_dockerfile_copies_every_package_and_serves_on_all_interfaces() -> None:
+    """The image installs the project from its copied sources: each package setuptools finds must be copied in
+    (the `notes-rag` entry point lives in notes_rag/), and the server must listen beyond the container's loopback."""
+    import tomllib
+
+    docker = (ROOT / "Dockerfile").read_text()
+    copied = {line.split()[1] for line in docker.splitlines() if line.startswith("COPY ")}
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {p.rstrip("*") for p in include}
+    assert packages <= copied, packages - copied
+    assert all((ROOT / p / "__init__.py").is_file() for p in packages)
+    assert '"--host", "0.0.0.0"' in docker and "EXPOSE 8000" in docker

@@ -96,3 +96,121 @@ def test_bad_file_is_reported_and_nothing_indexed_is_lost(
     with pytest.raises(NothingIngestedError, match="--strict"):
         run(settings, [small_corpus], index=index, with_papers=False, strict=True)
     index.close()
+
+
+def test_one_writer_at_a_time(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
+    from rag_service.index.lock import IndexLockedError, writer_lock
+
+    settings = make_settings(tmp_path / "data")
+    index = HybridIndex(settings, embedder)
+    run(settings, [small_corpus], index=index, with_papers=False)
+    before = _consistent(index)
+    (small_corpus / "reading-list.md").write_text("# Changed\n- would replace the note's chunks\n")
+    with writer_lock(settings.index_dir) as lock:  # another writer holds the index
+        assert lock.read_text().strip().isdigit()
+        with pytest.raises(IndexLockedError, match="another ingest is writing"):
+            run(settings, [small_corpus], index=index, with_papers=False)
+        assert _consistent(index) == before  # refused before touching anything
+    changed = run(settings, [small_corpus], index=index, with_papers=False)  # released: the next run goes ahead
+    assert changed.chunks_added >= 1 and _consistent(index) != before
+    index.close()
+
+
+def test_a_changed_heading_changes_the_chunk_id(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
+    """Ids hash what is indexed (text and source metadata): a renamed heading over the same text is a new chunk,
+    so Chroma's metadata cannot keep the old heading."""
+    settings = make_settings(tmp_path / "data")
+    index = HybridIndex(settings, embedder)
+    note = small_corpus / "reading-list.md"
+    note.write_text("# Notes\n## Old name\n- the same body text in both versions\n")
+    run(settings, [small_corpus], index=index, with_papers=False)
+
+    def body_ids() -> set[str]:
+        chunks = index.get_chunks(index.chunk_ids("reading-list.md"))
+        return {i for i, c in chunks.items() if "same body text" in c.text}
+
+    old = body_ids()
+    note.write_text("# Notes\n## New name\n- the same body text in both versions\n")
+    run(settings, [small_corpus], index=index, with_papers=False)
+    new = body_ids()
+    assert old and new and old.isdisjoint(new)
+    metas = index.collection.get(ids=sorted(new), include=["metadatas"])["metadatas"]
+    assert metas and all(m["heading"].endswith("New name") for m in metas)  # type: ignore[index, union-attr]
+    index.close()
+
+
+def test_check_finds_drift_and_repair_fixes_it(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from notes_rag.cli import app
+
+    settings = make_settings(tmp_path / "data")
+    index = HybridIndex(settings, embedder)
+    run(settings, [small_corpus], index=index, with_papers=False)
+    lost = sorted(index.chunk_ids())[:3]
+    index.collection.delete(ids=lost)  # drift: three chunks lose their vectors
+    index.close()
+    runner = CliRunner()
+    args = ["check", "--data-dir", str(settings.data_dir)]
+    found = runner.invoke(app, args)
+    assert found.exit_code == 1 and json.loads(found.stdout)["missing_in_chroma"] == lost
+    fixed = runner.invoke(app, [*args, "--repair"])
+    report = json.loads(fixed.stdout)
+    assert fixed.exit_code == 0 and report["ok"] and report["repaired"] == 3
+
+
+def test_a_reader_sees_another_writers_ingest_without_restart(
+    tmp_path: Path, small_corpus: Path, embedder: Embedder
+) -> None:
+    """Two HybridIndex objects on one folder stand for the API (reader) and an ingest (writer) in two processes."""
+    settings = make_settings(tmp_path / "data")
+    writer = HybridIndex(settings, embedder)
+    run(settings, [small_corpus], index=writer, with_papers=False)
+    reader = HybridIndex(settings, embedder)
+    assert reader.search_lexical("ColBERT late interaction", 3) == [] or all(
+        "ColBERT" not in reader.get_chunks([i])[i].text for i, _ in reader.search_lexical("ColBERT late interaction", 3)
+    )
+    before = reader.generation
+    note = small_corpus / "reading-list.md"
+    note.write_text(note.read_text() + "\n## Retrieval\n- ColBERT late interaction is worth a read.\n")
+    run(settings, [small_corpus], index=writer, with_papers=False)
+    assert reader.generation > before  # the write was seen as a new generation
+    top = reader.search_lexical("ColBERT late interaction", 1)[0][0]
+    assert "ColBERT" in reader.get_chunks([top])[top].text  # and the reader's BM25 was rebuilt for it
+    reader.close()
+    writer.close()
+
+
+def test_watch_ingests_again_when_a_note_changes(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
+    import threading
+    import time
+
+    from ingest.watch import watch
+
+    settings = make_settings(tmp_path / "data")
+    index = HybridIndex(settings, embedder)
+    reports: list[object] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch,
+        args=([small_corpus], lambda: reports.append(run(settings, [small_corpus], index=index, with_papers=False))),
+        kwargs={"interval": 0.2, "stop": stop},
+    )
+    thread.start()
+    deadline = time.monotonic() + 60
+    while len(reports) < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    note = small_corpus / "reading-list.md"
+    note.write_text(note.read_text() + "\n## Watched\n- ColBERT late interaction, added while watching.\n")
+    while len(reports) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # no further change: no further run
+    stop.set()
+    thread.join(10)
+    assert len(reports) == 2, len(reports)
+    assert reports[0].chunks_added > 0 and reports[1].chunks_added >= 1  # type: ignore[attr-defined]
+    hit = index.search_lexical("ColBERT late interaction added while watching", 1)[0][0]
+    assert "added while watching" in index.get_chunks([hit])[hit].text
+    index.close()

@@ -59,6 +59,7 @@ class Prepared:
     refused: bool
     timings: dict[str, float] = field(default_factory=dict)
     reason: str | None = None  # why it is refused before generation
+    degraded: bool = False  # retrieved by BM25 alone (vector store unreachable)
     verdict: Answerability | None = None
 
 
@@ -137,7 +138,13 @@ class AnswerPipeline:
         elif not verdict.answerable:
             reason = "not_in_sources"
         return Prepared(
-            question=question, hits=hits, refused=reason is not None, timings=timings, reason=reason, verdict=verdict
+            question=question,
+            hits=hits,
+            refused=reason is not None,
+            timings=timings,
+            reason=reason,
+            verdict=verdict,
+            degraded=result.degraded,
         )
 
     def messages(self, prep: Prepared) -> list[Any]:
@@ -219,6 +226,7 @@ class AnswerPipeline:
             question=prep.question,
             backend=self.backend,
             timings=timings,
+            degraded=prep.degraded,
         )
 
     def _related(self, prep: Prepared) -> list[Related]:
@@ -239,6 +247,7 @@ class AnswerPipeline:
             question=prep.question,
             backend=self.backend,
             timings=timings,
+            degraded=prep.degraded,
         )
 
     def _near_miss(self, prep: Prepared) -> str:

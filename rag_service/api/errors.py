@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag_service.answer.llm import LLMUnavailableError
+from rag_service.api.admission import BusyError
+from rag_service.types import BadRequestError
+
+log = logging.getLogger("notes_rag.api")
 
 
 class InputTooLongError(ValueError):
@@ -16,8 +25,9 @@ class NotReadyError(RuntimeError):
     """The index is empty or still loading."""
 
 
-def _json(status: int, kind: str, detail: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": kind, "detail": detail})
+def _json(status: int, kind: str, detail: str, rid: str | None = None) -> JSONResponse:
+    body = {"error": kind, "detail": detail} | ({"request_id": rid} if rid else {})
+    return JSONResponse(status_code=status, content=body)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -33,6 +43,48 @@ def install_error_handlers(app: FastAPI) -> None:
     async def no_llm(_: Request, exc: LLMUnavailableError) -> JSONResponse:
         return _json(503, "llm_unavailable", str(exc))
 
-    @app.exception_handler(ValueError)
-    async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
+    @app.exception_handler(BusyError)
+    async def busy(_: Request, exc: BusyError) -> JSONResponse:
+        response = _json(503, "busy", str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(BadRequestError)
+    async def bad_request(_: Request, exc: BadRequestError) -> JSONResponse:
         return _json(422, "invalid_request", str(exc))
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        # anything else is our fault: a JSON 500 naming the request, the traceback in the log under the same id
+        rid = request_id(request)
+        log.error("request %s failed", rid, exc_info=exc)
+        response = _json(500, "internal_error", f"the server failed on this request (request id {rid})", rid)
+        response.headers["X-Request-ID"] = rid  # Starlette answers 500s outside the middleware that sets it
+        return response
+
+
+def request_id(request: Request) -> str:
+    """The caller's X-Request-ID (if sane) or a new one; set once per request by RequestIdMiddleware."""
+    return str(getattr(request.state, "request_id", "") or "-")
+
+
+class RequestIdMiddleware:
+    """Every response carries X-Request-ID (the caller's, when it sent a sane one), so an error can be traced."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = sent if re.fullmatch(r"[\w.-]{1,64}", sent) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)

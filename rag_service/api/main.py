@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from rag_service.api.admission import Admission
 from rag_service.api.deps import McpKeyMiddleware, require_key
-from rag_service.api.errors import install_error_handlers
+from rag_service.api.errors import RequestIdMiddleware, install_error_handlers
 from rag_service.api.routes import chat, health, openai, search, sources
 from rag_service.app import Services, build_services
 from rag_service.mcp_server import build_mcp
@@ -42,6 +43,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
                 app.state.services.close()
 
     app = FastAPI(title="notes-rag", version="0.1.0", lifespan=lifespan)
+    app.state.admission = Admission(settings.api)
     install_error_handlers(app)
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
     for module in (search, chat, sources, openai):
@@ -50,6 +52,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(health.router)
     app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp, behind the same API key as /v1
     app.add_middleware(McpKeyMiddleware, settings=settings)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every response, errors included, carries its id
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

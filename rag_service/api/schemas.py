@@ -38,6 +38,7 @@ class SearchHit(BaseModel):
 
 class SearchResponse(BaseModel):
     results: list[SearchHit]
+    degraded: bool = Field(default=False, description="The vector store was unreachable: BM25 results alone.")
 
 
 class ChatRequest(BaseModel):

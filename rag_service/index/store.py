@@ -21,7 +21,7 @@ from rag_service.index.bm25 import BM25Index, Tokenizer
 from rag_service.index.chroma import get_collection, make_client
 from rag_service.index.embedder import Embedder
 from rag_service.settings import Settings
-from rag_service.types import Chunk, Source
+from rag_service.types import BadRequestError, Chunk, Source
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, type TEXT NOT NULL, hash TEXT, meta TEXT NOT NULL);
@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS links (
     anchor_text TEXT, heading TEXT);
 CREATE INDEX IF NOT EXISTS links_by_source ON links(source_key);
 CREATE INDEX IF NOT EXISTS links_by_target ON links(target);
+CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+INSERT OR IGNORE INTO generation VALUES (1, 0);
 """
 
 Filters = dict[str, str]
@@ -41,6 +43,10 @@ Filters = dict[str, str]
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class DenseUnavailableError(RuntimeError):
+    """The Chroma server cannot be reached: retrieval goes on with BM25 alone (degraded)."""
 
 
 class HybridIndex:
@@ -57,6 +63,7 @@ class HybridIndex:
         self.client = client if client is not None else make_client(settings)
         self.collection = get_collection(self.client, settings.collection)
         self.tokenizer = Tokenizer()
+        self._generation = -1  # the write generation the cached BM25 / parts were built at
         self._bm25: BM25Index | None = None
         self._parts: dict[str, str] | None = None
         self._batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
@@ -121,6 +128,7 @@ class HybridIndex:
                 ],
             )
             self.db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, *ln) for ln in links])
+            self._bump()
             self.db.execute(
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
                 (key, type_, content_hash, json.dumps({**(meta or {}), "ingested_at": _now()})),
@@ -138,6 +146,7 @@ class HybridIndex:
             self.db.execute("DELETE FROM chunks WHERE source_key = ?", (key,))
             self.db.execute("DELETE FROM links WHERE source_key = ?", (key,))
             self.db.execute("DELETE FROM sources WHERE key = ?", (key,))
+            self._bump()
         self._chroma_delete(old)
         self._bm25 = None
         self._parts = None
@@ -154,11 +163,29 @@ class HybridIndex:
             self._chroma_upsert(ordered, self.embedder.encode([c.index_text for c in ordered]))
         return len(extra) + len(missing)
 
+    def check(self) -> dict[str, Any]:
+        """Read-only consistency report: ids only in SQLite (not embedded), ids only in Chroma (stale), sources
+        without chunks, chunks without stored BM25 tokens. ``ok`` when all are empty."""
+        truth, dense = self.chunk_ids(), self.chroma_ids()
+        empty = [s["key"] for s in self.sources() if s["chunks"] == 0]
+        untokenized = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE tokens = ''")]
+        report: dict[str, Any] = {
+            "chunks": len(truth),
+            "sources": len(self.source_hashes()),
+            "missing_in_chroma": sorted(truth - dense),
+            "stale_in_chroma": sorted(dense - truth),
+            "sources_without_chunks": empty,
+            "chunks_without_tokens": untokenized,
+        }
+        report["ok"] = not any(report[k] for k in report if k not in ("chunks", "sources"))
+        return report
+
     def clear(self) -> None:
         """Drop everything (``ingest --rebuild``)."""
         with self.db:
             for table in ("chunks", "links", "sources"):
                 self.db.execute(f"DELETE FROM {table}")
+            self._bump()
         self.client.delete_collection(self.settings.collection)
         self.collection = get_collection(self.client, self.settings.collection)
         self._bm25 = None
@@ -214,7 +241,7 @@ class HybridIndex:
         """Stored (normalised) embeddings of the given chunk ids, from Chroma."""
         if not ids:
             return {}
-        res = self.collection.get(ids=ids, include=["embeddings"])
+        res = self._dense(self.collection.get, ids=ids, include=["embeddings"])
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"], strict=True)}
 
     def paper_links(self) -> list[dict[str, Any]]:
@@ -241,9 +268,31 @@ class HybridIndex:
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
+    def _bump(self) -> None:
+        """Inside a write transaction: one more write generation, so every process reading this index (an API
+        replica beside an ingest) rebuilds its BM25 and part caches on its next request."""
+        self.db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
+
+    @property
+    def generation(self) -> int:
+        """The index's write generation (a cheap read: one row)."""
+        return int(self.db.execute("SELECT value FROM generation WHERE id = 1").fetchone()[0])
+
+    def refresh(self) -> bool:
+        """Drop the caches built at an older generation (another process wrote); True when they were stale."""
+        now = self.generation
+        if now == self._generation:
+            return False
+        self._bm25 = None
+        self._parts = None
+        self._generation = now
+        return True
+
     @property
     def bm25(self) -> BM25Index:
-        """The BM25 index, rebuilt from the stored tokens (no re-tokenizing) after any write."""
+        """The BM25 index, rebuilt from the stored tokens (no re-tokenizing) after any write, here or in another
+        process (the write generation is checked on every access)."""
+        self.refresh()
         if self._bm25 is None:
             rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source_key, position").fetchall()
             self._bm25 = BM25Index([r[0] for r in rows], [r[1].split() for r in rows], self.tokenizer)
@@ -252,6 +301,7 @@ class HybridIndex:
     @property
     def parts(self) -> dict[str, str]:
         """Chunk id -> part of its paper (abstract, body, appendix, references), for paper chunks; cached like BM25."""
+        self.refresh()
         if self._parts is None:
             rows = self.db.execute(
                 "SELECT id, json_extract(source, '$.part') FROM chunks WHERE json_extract(source, '$.part') IS NOT NULL"
@@ -266,10 +316,21 @@ class HybridIndex:
         clauses, args = [], []
         for field, value in filters.items():
             if field not in ("type", "file", "paper_id"):
-                raise ValueError(f"filters.{field}: unknown filter (use type, file or paper_id)")
+                raise BadRequestError(f"filters.{field}: unknown filter (use type, file or paper_id)")
             clauses.append(f"json_extract(source, '$.{field}') = ?")
             args.append(value)
         return {r[0] for r in self.db.execute(f"SELECT id FROM chunks WHERE {' AND '.join(clauses)}", args)}
+
+    def _dense(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        """A read from a Chroma *server*; its being down becomes DenseUnavailableError (embedded Chroma cannot be
+        down, so its errors stay what they are)."""
+        if self.settings.chroma_host is None:
+            return call(*args, **kwargs)
+        try:
+            return call(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - the HTTP client raises httpx, chromadb and plain errors alike
+            where = f"{self.settings.chroma_host}:{self.settings.chroma_port}"
+            raise DenseUnavailableError(f"Chroma server at {where} unavailable: {e}") from e
 
     def search_lexical(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """BM25 top-k (chunk id, score)."""
@@ -277,7 +338,7 @@ class HybridIndex:
 
     def search_dense(self, query_vec: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Chroma top-k (chunk id, cosine similarity)."""
-        n = self.collection.count()
+        n = self._dense(self.collection.count)
         if n == 0:
             return []
         where = {f: v for f, v in (filters or {}).items() if v is not None}
@@ -286,8 +347,12 @@ class HybridIndex:
             kwargs["where"] = where
         elif where:
             kwargs["where"] = {"$and": [{f: v} for f, v in where.items()]}
-        res = self.collection.query(
-            query_embeddings=[query_vec.tolist()], n_results=min(k, n), include=["distances"], **kwargs
+        res = self._dense(
+            self.collection.query,
+            query_embeddings=[query_vec.tolist()],
+            n_results=min(k, n),
+            include=["distances"],
+            **kwargs,
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
@@ -305,6 +370,10 @@ def _chroma_meta(chunk: Chunk) -> dict[str, str | int]:
         meta["file"] = chunk.source.file
     if chunk.source.paper_id:
         meta["paper_id"] = chunk.source.paper_id
+    if chunk.source.part:
+        meta["part"] = chunk.source.part
+    if chunk.source.heading_path:
+        meta["heading"] = " › ".join(chunk.source.heading_path)[:500]
     return meta
 
 

@@ -3,18 +3,19 @@ optional cross-encoder rerank."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag_service.index.store import Filters, HybridIndex
+from rag_service.index.store import DenseUnavailableError, Filters, HybridIndex
 from rag_service.retrieval.expand import linked_papers_of, merge_near_duplicates
 from rag_service.retrieval.fusion import rrf
 from rag_service.retrieval.rerank import Reranker
 from rag_service.retrieval.window import expand_windows
 from rag_service.settings import RetrievalSettings
-from rag_service.types import ScoredChunk
+from rag_service.types import Chunk, ScoredChunk
 
 
 @dataclass
@@ -29,11 +30,15 @@ class RetrievalConfig:
     window: bool = True
 
 
+log = logging.getLogger("notes_rag.retrieval")
+
+
 @dataclass
 class RetrievalResult:
     hits: list[ScoredChunk]
     timings: dict[str, float] = field(default_factory=dict)
     best_similarity: float = 0.0  # max cosine to the query over the whole fused pool, not just the top k
+    degraded: bool = False  # the dense side (Chroma server) was unreachable: BM25 alone
 
 
 class HybridRetriever:
@@ -61,12 +66,17 @@ class HybridRetriever:
             lists.append(([i for i, _ in self.index.search_lexical(query, s.bm25_k, filters)], s.bm25_weight))
         timings["bm25_ms"] = _ms(t)
         t = time.perf_counter()
+        degraded = False
         if cfg.dense:
-            lists.append(([i for i, _ in self.index.search_dense(qvec, s.dense_k, filters)], s.dense_weight))
+            try:
+                lists.append(([i for i, _ in self.index.search_dense(qvec, s.dense_k, filters)], s.dense_weight))
+            except DenseUnavailableError as e:
+                log.warning("degraded to BM25 alone: %s", e)
+                degraded = True
         timings["dense_ms"] = _ms(t)
         fused = rrf(lists, k=s.rrf_k)
 
-        if cfg.link_expansion and (filters or {}).get("type") != "note":
+        if cfg.link_expansion and not degraded and (filters or {}).get("type") != "note":
             t = time.perf_counter()
             expansion = self._expand(qvec, [cid for cid, _ in fused[: max(k, 10)]], filters)
             if expansion:
@@ -77,7 +87,7 @@ class HybridRetriever:
         pool = fused[: max(s.rerank_top_n, 3 * k)]
         ids = [cid for cid, _ in pool]
         chunks = self.index.get_chunks(ids)
-        vectors = self.index.vectors(ids)
+        vectors = self._vectors(ids, chunks) if degraded else self.index.vectors(ids)
         hits = [
             ScoredChunk(
                 chunk=chunks[cid], score=score, dense_score=float(vectors[cid] @ qvec) if cid in vectors else None
@@ -94,7 +104,16 @@ class HybridRetriever:
         best = max((h.dense_score or 0.0 for h in hits), default=0.0)
         if cfg.window:
             hits = expand_windows(self.index, hits[: 2 * k], s.window_chars)
-        return RetrievalResult(hits=hits[:k], timings=timings, best_similarity=best)
+        return RetrievalResult(hits=hits[:k], timings=timings, best_similarity=best, degraded=degraded)
+
+    def _vectors(self, ids: list[str], chunks: dict[str, Chunk]) -> dict[str, np.ndarray]:
+        """Without Chroma, the pool's vectors come from the local embedder (a few dozen chunks: well under a second),
+        so the evidence gate and duplicate merging still work."""
+        have = [i for i in ids if i in chunks]
+        if not have:
+            return {}
+        vecs = self.index.embedder.encode([chunks[i].index_text for i in have])
+        return {cid: vecs[n] for n, cid in enumerate(have)}
 
     def _weigh_parts(self, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Multiply fused scores by the weight of each paper chunk's part (references down-weighted)."""

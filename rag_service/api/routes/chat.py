@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from rag_service.api.deps import ServicesDep, check_length
+from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
+from rag_service.api.errors import request_id
 from rag_service.api.schemas import ChatRequest
 from rag_service.links import link_answer, linked
 from rag_service.types import Answer
 
 router = APIRouter(tags=["chat"])
+log = logging.getLogger("notes_rag.api")
 
 
 def _sse(event: str, data: object) -> str:
@@ -21,7 +24,9 @@ def _sse(event: str, data: object) -> str:
 
 
 @router.post("/chat", response_model=Answer, response_model_exclude_none=True)
-def chat(body: ChatRequest, services: ServicesDep) -> Answer | StreamingResponse:
+def chat(
+    body: ChatRequest, services: ServicesDep, admission: AdmissionDep, request: Request
+) -> Answer | StreamingResponse:
     """Answer a question (with history for follow-ups) from the notes and linked papers."""
     check_length(body.message, services, "message")
     for i, turn in enumerate(body.history):
@@ -29,10 +34,25 @@ def chat(body: ChatRequest, services: ServicesDep) -> Answer | StreamingResponse
     filters = body.filters.as_dict() if body.filters else None
     events = services.pipeline.stream(body.message, body.history, body.k, filters)
     if not body.stream:
-        final = next(e.data for e in events if e.kind == "answer")
+        with admission.slot():
+            final = next(e.data for e in events if e.kind == "answer")
         return link_answer(final, services.settings)
+    admission.check()  # a busy server says so with a 503 before the stream starts
 
     def sse() -> Iterator[str]:
+        try:
+            with admission.slot():
+                yield from _events()
+        except Exception as exc:  # noqa: BLE001 - the 200 and its headers are already sent: the only way left to
+            # say it failed is an `error` event (with the id the log has the traceback under), never a silent end
+            rid = request_id(request)
+            log.error("stream %s failed", rid, exc_info=exc)
+            yield _sse(
+                "error",
+                {"error": "internal_error", "detail": f"the answer failed (request id {rid})", "request_id": rid},
+            )
+
+    def _events() -> Iterator[str]:
         for event in events:
             if event.kind == "sources":  # before the first token: the reader sees what the answer will quote
                 passages = [

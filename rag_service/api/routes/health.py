@@ -24,5 +24,9 @@ def readyz(request: Request) -> JSONResponse:
         "status": "ready" if ready else "not ready",
         "chunks": chunks,
         "backend": services.pipeline.backend if services else None,
+        "generation": services.index.generation if services else None,  # bumps with every ingest write
     }
+    admission = getattr(request.app.state, "admission", None)
+    if admission is not None:
+        body["answers"] = {"active": admission.active, "waiting": admission.waiting, "rejected": admission.rejected}
     return JSONResponse(status_code=200 if ready else 503, content=body)

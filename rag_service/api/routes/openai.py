@@ -9,21 +9,24 @@ streamed). Earlier messages become the follow-up history; system messages are ig
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag_service.api.deps import ServicesDep, check_length
+from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
+from rag_service.api.errors import request_id
 from rag_service.links import link_answer
-from rag_service.types import Answer, Message
+from rag_service.types import Answer, BadRequestError, Message
 
 router = APIRouter(tags=["openai"])
+log = logging.getLogger("notes_rag.api")
 MODEL = "notes-rag"
 
 
@@ -69,7 +72,7 @@ def _split(body: ChatCompletionRequest) -> tuple[str, list[Message]]:
     """The last user message is the question; earlier user/assistant turns are the history."""
     turns = [m for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1].role != "user":
-        raise ValueError("messages: the last user/assistant message must be from the user")
+        raise BadRequestError("messages: the last user/assistant message must be from the user")
     history = [Message(role=m.role, content=m.text()) for m in turns[:-1]]  # type: ignore[arg-type]
     return turns[-1].text(), history
 
@@ -106,14 +109,17 @@ def _extra(answer: Answer) -> dict[str, Any]:
 
 
 @router.post("/chat/completions", response_model=None)
-def chat_completions(body: ChatCompletionRequest, services: ServicesDep) -> dict[str, Any] | StreamingResponse:
+def chat_completions(
+    body: ChatCompletionRequest, services: ServicesDep, admission: AdmissionDep, request: Request
+) -> dict[str, Any] | StreamingResponse:
     """OpenAI-compatible chat completion over the notes; ``stream: true`` sends ``data:`` chunks and ``[DONE]``."""
     question, history = _split(body)
     check_length(question, services, "messages[-1].content")
     events = services.pipeline.stream(question, history)
     ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     if not body.stream:
-        answer = link_answer(next(e.data for e in events if e.kind == "answer"), services.settings)
+        with admission.slot():
+            answer = link_answer(next(e.data for e in events if e.kind == "answer"), services.settings)
         return {
             "id": ident,
             "object": "chat.completion",
@@ -137,7 +143,19 @@ def chat_completions(body: ChatCompletionRequest, services: ServicesDep) -> dict
         }
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
+    admission.check()
+
     def sse() -> Iterator[str]:
+        try:
+            with admission.slot():
+                yield from _chunks()
+        except Exception as exc:  # noqa: BLE001 - headers are sent: the failure can only be said in the stream
+            rid = request_id(request)
+            log.error("stream %s failed", rid, exc_info=exc)
+            yield chunk({"content": f"\n\n(error: the answer failed, request id {rid})"}, "stop", error=rid)
+            yield "data: [DONE]\n\n"
+
+    def _chunks() -> Iterator[str]:
         yield chunk({"role": "assistant", "content": ""})
         streamed = False
         for event in events:

@@ -22,5 +22,6 @@ def search(body: SearchRequest, services: ServicesDep) -> SearchResponse:
                 chunk_id=h.chunk.id, score=h.score, text=h.chunk.text, source=linked(h.chunk.source, services.settings)
             )
             for h in result.hits
-        ]
+        ],
+        degraded=result.degraded,
     )

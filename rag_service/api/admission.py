@@ -1,0 +1,64 @@
+"""Admission control for answers: at most ``max_concurrent_answers`` generate at once, ``max_waiting_answers`` wait
+for a slot (up to ``answer_wait_s``), anyone beyond gets 503 busy with Retry-After at once instead of a timeout
+minutes later. Search is not admitted here: it takes milliseconds."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+from rag_service.settings import ApiSettings
+
+
+class BusyError(RuntimeError):
+    """Every answer slot is taken and the queue is full (or the wait ran out)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Admission:
+    """A counting gate shared by /v1/chat and /v1/chat/completions (one per app, in app.state)."""
+
+    def __init__(self, settings: ApiSettings) -> None:
+        self.capacity = settings.max_concurrent_answers
+        self.max_waiting = settings.max_waiting_answers
+        self.wait_s = settings.answer_wait_s
+        self._cond = threading.Condition()
+        self.active = 0
+        self.waiting = 0
+        self.rejected = 0  # for /readyz and the load benchmark
+
+    def check(self) -> None:
+        """Refuse at once (BusyError) when a new answer could not even queue: called before a stream starts, so a
+        busy server answers 503, not a 200 whose stream then fails."""
+        with self._cond:
+            if self.active >= self.capacity and self.waiting >= self.max_waiting:
+                self.rejected += 1
+                raise BusyError("busy: every answer slot is taken and the queue is full", retry_after=5)
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold an answer slot for the block, waiting in the queue if there is room; BusyError otherwise."""
+        with self._cond:
+            if self.active >= self.capacity:
+                if self.waiting >= self.max_waiting:
+                    self.rejected += 1
+                    raise BusyError("busy: every answer slot is taken and the queue is full", retry_after=5)
+                self.waiting += 1
+                try:
+                    got = self._cond.wait_for(lambda: self.active < self.capacity, timeout=self.wait_s)
+                finally:
+                    self.waiting -= 1
+                if not got:
+                    self.rejected += 1
+                    raise BusyError(f"busy: no answer slot freed within {self.wait_s:.0f} s", retry_after=10)
+            self.active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.active -= 1
+                self._cond.notify()
