@@ -121,12 +121,15 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
 
 def _located_parts(unit: Unit, parts: list[str]) -> list[Unit]:
     """Give each split part of a multi-line unit its own line range (parts are in order in the unit's text)."""
-    out, pos = [], 0
+    # newlines are counted from the previous part on, not from the start: linear in the unit, however many parts
+    out, pos, counted, lines = [], 0, 0, 0
     for part in parts:
         probe = part.split("\n", 1)[0].split(" ", 1)[0]
         at = unit.text.find(probe, pos) if probe else pos
         at = pos if at < 0 else at
-        first = unit.first + unit.text.count("\n", 0, at)
+        lines += unit.text.count("\n", counted, at)
+        counted = at
+        first = unit.first + lines
         out.append(Unit(part, first, min(unit.last, first + part.count("\n"))))
         pos = at + max(1, len(probe))
     return out

@@ -166,6 +166,14 @@ class ApiSettings(_Group):
         default=8, ge=0, description="Answers that may wait for a slot; beyond that, 503 busy with Retry-After."
     )
     answer_wait_s: float = Field(default=120.0, gt=0, description="Longest wait for a slot before 503 busy.")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Host headers the API answers (DNS-rebinding guard); add your host names when serving beyond "
+        "loopback, or ['*'] to accept any.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed to call the API cross-site (none by default)."
+    )
 
 
 class Settings(BaseSettings):

@@ -19,7 +19,7 @@ from tests.fakes import scripted
 def client(full_index: HybridIndex) -> Iterator[TestClient]:
     settings = full_index.settings.model_copy(update={"llm": "extractive"})
     services = build_services(settings, index=full_index)
-    with TestClient(create_app(settings, services)) as c:
+    with TestClient(create_app(settings, services), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -120,7 +120,7 @@ def test_health_and_errors(client: TestClient) -> None:
 
 def test_api_key(full_index: HybridIndex) -> None:
     settings = full_index.settings.model_copy(update={"llm": "extractive", "api_key": "s3cret"})
-    with TestClient(create_app(settings, build_services(settings, index=full_index))) as c:
+    with TestClient(create_app(settings, build_services(settings, index=full_index)), base_url="http://127.0.0.1") as c:
         assert c.post("/v1/search", json={"query": "moe"}).status_code == 401
         assert c.post("/v1/search", json={"query": "moe"}, headers={"Authorization": "Bearer nope"}).status_code == 401
         assert c.get("/v1/sources").status_code == 401
@@ -138,7 +138,7 @@ def test_unknown_citation_keys_are_stripped_and_support_checked(full_index: Hybr
     )
     settings = full_index.settings.model_copy(update={"llm": "extractive"})
     services = build_services(settings, index=full_index, llm=scripted(lambda prompt: answer))
-    with TestClient(create_app(settings, services)) as c:
+    with TestClient(create_app(settings, services), base_url="http://127.0.0.1") as c:
         body = c.post("/v1/chat", json={"message": "What are the DPO training tips?", "k": 4}).json()
     assert "[9]" not in body["answer"] and "Something else entirely." in body["answer"]
     by_n = {c["n"]: c for c in body["citations"]}

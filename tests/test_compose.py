@@ -12,7 +12,7 @@ from rag_service.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_compose_file() -> None:
+def test_compose_file(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert set(services) == {"chroma", "api"}
@@ -25,6 +25,14 @@ def test_compose_file() -> None:
         if key.startswith("NOTES_RAG_"):
             assert key.removeprefix("NOTES_RAG_").split("__")[0] in fields, key
     assert (ROOT / "Dockerfile").read_text().count("notes-rag") >= 1
+    # the values parse as the settings they name (defaults of ${VAR:-default} substitutions taken)
+    for key, value in env.items():
+        if key.startswith("NOTES_RAG_"):
+            monkeypatch.setenv(
+                key, str(value).split(":-")[-1].rstrip("}") if str(value).startswith("${") else str(value)
+            )
+    settings = Settings()
+    assert settings.chroma_host == "chroma" and "api" in settings.api.allowed_hosts
 
 
 def test_dockerfile_copies_every_package_and_serves_on_all_interfaces() -> None:

@@ -26,7 +26,9 @@ def broken(full_index: HybridIndex) -> Iterator[tuple[TestClient, list[str]]]:
         raise RuntimeError("injected: the retriever broke")
 
     services.pipeline.retriever.retrieve = fail  # type: ignore[method-assign]
-    with TestClient(create_app(settings, services), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(settings, services), raise_server_exceptions=False, base_url="http://127.0.0.1"
+    ) as client:
         yield client, calls
 
 
@@ -63,7 +65,7 @@ def test_a_full_server_says_busy_with_retry_after(full_index: HybridIndex) -> No
     settings = full_index.settings.model_copy(update={"llm": "extractive"})
     settings = settings.model_copy(update={"api": settings.api.model_copy(update={"max_waiting_answers": 0})})
     app = create_app(settings, build_services(settings, index=full_index))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         admission = app.state.admission
         body = {"message": "What are my DPO training tips?"}
         with admission.slot():  # an answer is being generated and nobody may queue behind it
@@ -77,3 +79,10 @@ def test_a_full_server_says_busy_with_retry_after(full_index: HybridIndex) -> No
         assert admission.rejected == 3 and admission.active == 0
         assert client.post("/v1/chat", json=body).status_code == 200  # the slot is free again
         assert client.get("/readyz").json()["answers"] == {"active": 0, "waiting": 0, "rejected": 3}
+
+
+def test_unknown_host_headers_are_refused(broken: tuple[TestClient, list[str]]) -> None:
+    """A page on another site cannot reach a loopback server through a rebound DNS name."""
+    client, _ = broken
+    assert client.get("/healthz", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/healthz", headers={"Host": "localhost:8000"}).status_code == 200
