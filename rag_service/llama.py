@@ -41,11 +41,12 @@ class NotesRetriever(BaseRetriever):
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **kwargs: Any) -> NotesRetriever:
         """Open the index named by ``settings`` (default: from the environment, ``NOTES_RAG_*``)."""
-        from rag_service.index.store import open_index
-        from rag_service.retrieval.hybrid import build_retriever
+        from rag_service.app import build_services
 
         settings = settings or Settings()
-        return cls(build_retriever(open_index(settings), settings.retrieval), settings, **kwargs)
+        # the composition root, without an answer backend: retrieval needs none
+        services = build_services(settings.model_copy(update={"llm": "extractive"}))
+        return cls(services.pipeline.retriever, settings, **kwargs)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self._hybrid.retrieve(query_bundle.query_str, self._k, self._filters).hits

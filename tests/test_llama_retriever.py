@@ -36,3 +36,10 @@ def test_retriever_plugs_into_a_llama_index_query_engine(full_index: HybridIndex
     response = engine.query("Which weight matrices is LoRA applied to?")
     assert len(response.source_nodes) == 3
     assert any("LoRA" in n.node.get_content() for n in response.source_nodes)
+
+
+def test_the_readme_example_opens_the_index_from_settings(full_index: HybridIndex) -> None:
+    retriever = NotesRetriever.from_settings(full_index.settings, k=2)
+    hits = retriever.retrieve("noisy top-k gating")
+    assert len(hits) == 2 and all(h.node.metadata["url"] for h in hits)
+    assert any(h.node.metadata.get("paper_id") == "1701.06538" for h in hits)
