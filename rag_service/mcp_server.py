@@ -24,7 +24,8 @@ INSTRUCTIONS = (
 
 def build_mcp(get_services: Callable[[], Services]) -> MCPServer:
     """The server; ``get_services`` is called per request, so the API can build its services after start-up."""
-    mcp = MCPServer(name="notes-rag", instructions=INSTRUCTIONS)
+    # WARNING: at its default (INFO) the SDK sets up root logging that prints every HTTP request the app makes
+    mcp = MCPServer(name="notes-rag", instructions=INSTRUCTIONS, log_level="WARNING")
 
     @mcp.tool()
     def search(
