@@ -45,3 +45,32 @@ def test_ingest_and_search_via_chroma_server(tmp_path: Path, embedder: Embedder)
     )
     assert answer.degraded and not answer.refused and answer.citations
     index.close()
+
+
+def test_two_stateless_api_replicas_share_one_chroma_server(tmp_path: Path, embedder: Embedder) -> None:
+    """Two API processes' worth of app (each its own index object, one shared data folder and Chroma server): an
+    ingest through neither is answered by both at once, with no restart."""
+    import httpx
+
+    from tests.helpers import serve_app
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(NOTES / "contents.md", notes)
+    with chroma_server(tmp_path / "chroma-server") as port:
+        settings = make_settings(tmp_path / "data", chroma_host="127.0.0.1", chroma_port=port, llm="extractive")
+        writer = HybridIndex(settings, embedder)
+        run(settings, [notes], index=writer, with_papers=False)
+        replicas = [HybridIndex(settings, embedder) for _ in range(2)]
+        with serve_app(settings, replicas[0]) as one, serve_app(settings, replicas[1]) as two:
+            query = {"query": "ColBERT late interaction retrieval", "k": 1}
+            before = [httpx.post(f"{url}/v1/search", json=query).json() for url in (one, two)]
+            assert all("ColBERT" not in r["results"][0]["text"] for r in before)
+            (notes / "retrieval.md").write_text("# Retrieval\n## ColBERT\n- ColBERT late interaction retrieval.\n")
+            run(settings, [notes], index=writer, with_papers=False)  # a third process's ingest
+            after = [httpx.post(f"{url}/v1/search", json=query).json() for url in (one, two)]
+            assert all("ColBERT late interaction" in r["results"][0]["text"] for r in after)
+            generations = {httpx.get(f"{url}/readyz").json()["generation"] for url in (one, two)}
+            assert generations == {writer.generation}
+        for index in (writer, *replicas):
+            index.close()
