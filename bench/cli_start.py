@@ -55,36 +55,16 @@ def main() -> None:
         ("search, local index, warm", statistics.median(timed(["search", QUERY], env) for _ in range(args.runs)))
     )
 
-    from tests.helpers import free_port
+    from tests.helpers import serve_process
 
-    port = free_port()
-    server = subprocess.Popen(
-        CLI + ["serve", "--port", str(port), "--llm", "extractive"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        remote = {**env, "NOTES_RAG_URL": f"http://127.0.0.1:{port}"}
+    with serve_process(env, "--llm", "extractive", timeout=180) as base:
+        remote = {**env, "NOTES_RAG_URL": base}
         rows.append(
             (
                 "search via NOTES_RAG_URL (server running)",
                 statistics.median(timed(["search", QUERY], remote) for _ in range(args.runs)),
             )
         )
-    finally:
-        server.terminate()
-        server.wait(30)
     print("| command | wall time |\n|---|---|")
     for name, seconds in rows:
         print(f"| {name} | {seconds:.2f} s |")

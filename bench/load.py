@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import free_port  # noqa: E402
+from tests.helpers import serve_process  # noqa: E402
 
 QUESTIONS = [
     "What are my DPO training tips?",
@@ -42,21 +41,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30)
     args = ap.parse_args()
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTES_RAG_")}
     env |= {"NOTES_RAG_DATA_DIR": str(args.data_dir), "NOTES_RAG_LLM": args.llm}
-    cli = [sys.executable, "-c", "from notes_rag.cli import app; app()", "serve", "--port", str(port)]
-    server = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+    with serve_process(env) as base:
         codes: dict[str, Counter[int]] = defaultdict(Counter)
         latency: dict[str, list[float]] = defaultdict(list)
         lock = threading.Lock()
@@ -83,9 +70,6 @@ def main() -> None:
             t.join()
         wall = time.perf_counter() - t0
         answers = httpx.get(f"{base}/readyz").json().get("answers")
-    finally:
-        server.terminate()
-        server.wait(30)
     print(f"{args.clients} clients for {wall:.0f} s, backend {args.llm}\n")
     print("| route | requests | status codes | per second | latency p50 | latency p95 |\n|---|---|---|---|---|---|")
     for route in ("/v1/search", "/v1/chat"):

@@ -91,3 +91,27 @@ def serve_app(settings: Any, index: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextlib.contextmanager
+def serve_process(env: dict[str, str], *args: str, timeout: float = 300) -> Iterator[str]:
+    """`notes-rag serve` as its own process on a free loopback port, ready (/readyz 200); yields its base URL."""
+    port = free_port()
+    cmd = [*CLI, "serve", "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"notes-rag serve did not become ready (exit code {proc.poll()})")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(30)
