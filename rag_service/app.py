@@ -26,6 +26,7 @@ class Services:
         """Load what the first request would otherwise wait for — the embedding model, the BM25 index and the
         LLM's fixed system-prompt prefix — so /readyz means ready."""
         self.index.embedder.encode(["warm up"])
+        self.index.embedder.is_common_word("warm")  # the gate's vocabulary, built once
         _ = self.index.bm25
         _ = self.index.parts
         if self.llm is not None:
