@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rag_service.answer.cite import SupportChecker, cited_sentences
 from rag_service.answer.grounding import GroundingChecker
+from rag_service.answer.verify import Verifier
 from rag_service.index.embedder import Embedder
 
 
@@ -32,18 +33,14 @@ class Entailment:
     """The checker's verdict on 'these passages say this sentence'."""
 
     def __init__(self, embedder: Embedder, threshold: float) -> None:
-        self.support = SupportChecker(embedder)
-        self.grounding = GroundingChecker()
-        self.threshold = threshold
+        # the answer step's own definition, so eval judges with exactly what the service checks
+        self.verifier = Verifier(SupportChecker(embedder), GroundingChecker(), threshold)
 
     def __call__(self, sentence: str, passages: list[Passage], question: str = "") -> bool:
         if not passages:
             return False
-        text = "\n".join(p.text for p in passages)
-        if self.support.support(sentence, text).score < self.threshold:
-            return False
-        # a claim about the user's own work needs a note among its citations
-        return not self.grounding.claim_problems(sentence, text, all(p.is_paper for p in passages), question)
+        joint = "\n".join(p.text for p in passages)
+        return self.verifier.entails(sentence, joint, all(p.is_paper for p in passages), question)
 
 
 @dataclass

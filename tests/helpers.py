@@ -36,34 +36,41 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def running(
+    cmd: list[str], ready_url: str, what: str, timeout: float, env: dict[str, str] | None = None
+) -> Iterator[None]:
+    """A server process, held until ``ready_url`` answers 200 (it failing to start is an error naming ``what``);
+    terminated on exit."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(ready_url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{what} did not become ready (exit code {proc.poll()})")
+            time.sleep(0.3)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextlib.contextmanager
 def chroma_server(path: Path) -> Iterator[int]:
     """A real Chroma server (`chroma run`) on 127.0.0.1; yields its port."""
     exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert exe, "the chroma CLI is not installed"
     port = free_port()
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("chroma server did not start")
-            time.sleep(0.3)
+    cmd = [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, f"http://127.0.0.1:{port}/api/v2/heartbeat", "chroma server", 60):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @contextlib.contextmanager
@@ -97,21 +104,6 @@ def serve_app(settings: Any, index: Any) -> Iterator[str]:
 def serve_process(env: dict[str, str], *args: str, timeout: float = 300) -> Iterator[str]:
     """`notes-rag serve` as its own process on a free loopback port, ready (/readyz 200); yields its base URL."""
     port = free_port()
-    cmd = [*CLI, "serve", "--port", str(port), *args]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"notes-rag serve did not become ready (exit code {proc.poll()})")
-            time.sleep(0.5)
+    with running([*CLI, "serve", "--port", str(port), *args], f"{base}/readyz", "notes-rag serve", timeout, env):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(30)

@@ -78,7 +78,7 @@ class AnswerPipeline:
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
         self.grounding = GroundingChecker(settings.answer.min_term_coverage)
-        self.verifier = Verifier(self.checker, self.grounding, settings)
+        self.verifier = Verifier(self.checker, self.grounding, settings.answer.support_threshold)
 
     @property
     def backend(self) -> str:

@@ -8,17 +8,27 @@ import re
 
 from rag_service.answer.cite import SupportChecker, cited_sentences, split_sentences
 from rag_service.answer.grounding import GroundingChecker
-from rag_service.settings import Settings
 from rag_service.types import ScoredChunk
 
 
 class Verifier:
     """Sentence-level checks of a generated answer against the contexts it was written from."""
 
-    def __init__(self, checker: SupportChecker, grounding: GroundingChecker, settings: Settings) -> None:
+    def __init__(self, checker: SupportChecker, grounding: GroundingChecker, support_threshold: float) -> None:
         self.checker = checker
         self.grounding = grounding
-        self.settings = settings
+        self.threshold = support_threshold
+
+    def claims_hold(self, sentence: str, joint: str, is_paper: bool, question: str = "") -> bool:
+        """The passage(s) hold the sentence's numbers and names; an own-work claim needs a note among them."""
+        return not self.grounding.claim_problems(sentence, joint, is_paper, question)
+
+    def entails(self, sentence: str, joint: str, is_paper: bool, question: str = "") -> bool:
+        """The one definition of "these passages say this sentence": support score at the threshold and the claims
+        hold. Used for key repair here and as ALCE's judge in eval."""
+        return self.checker.support(sentence, joint).score >= self.threshold and self.claims_hold(
+            sentence, joint, is_paper, question
+        )
 
     def check_claims(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str], bool]:
         """Drop the sentences whose numbers, names or "my ..." claims are not in the sources they cite (or, uncited,
@@ -33,12 +43,7 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                return not self.grounding.claim_problems(
-                    sentence,
-                    "\n".join(h.chunk.text for h in ctx),
-                    all(h.chunk.source.type == "paper" for h in ctx),
-                    question,
-                )
+                return self.claims_hold(sentence, *_joint(ctx), question)
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
             if not (clean(cited) if cited else any(clean([h]) for h in hits)):
@@ -50,12 +55,7 @@ class Verifier:
 
     def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
-        cited = [hits[n - 1] for n in keys]
-        joint = "\n".join(h.chunk.text for h in cited)
-        if self.checker.support(sentence, joint).score < self.settings.answer.support_threshold:
-            return False
-        is_paper = all(h.chunk.source.type == "paper" for h in cited)
-        return not self.grounding.claim_problems(sentence, joint, is_paper, question)
+        return self.entails(sentence, *_joint([hits[n - 1] for n in keys]), question)
 
     def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited
@@ -79,9 +79,7 @@ class Verifier:
                 (
                     n
                     for score, n in scored
-                    if n not in keys
-                    and score >= self.settings.answer.support_threshold
-                    and self._passes(hits, question, sent.text, [n])
+                    if n not in keys and score >= self.threshold and self._passes(hits, question, sent.text, [n])
                 ),
                 None,
             )
@@ -101,7 +99,12 @@ class Verifier:
                 continue
             scored = [(self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)]
             score, n = max(scored)
-            if score >= self.settings.answer.support_threshold and sent.text in text:
+            if score >= self.threshold and sent.text in text:
                 text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
                 inferred.add(n)
         return text, inferred
+
+
+def _joint(hits: list[ScoredChunk]) -> tuple[str, bool]:
+    """What several contexts say together, and whether all of them are papers."""
+    return "\n".join(h.chunk.text for h in hits), all(h.chunk.source.type == "paper" for h in hits)

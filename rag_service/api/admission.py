@@ -35,18 +35,20 @@ class Admission:
         """Refuse at once (BusyError) when a new answer could not even queue: called before a stream starts, so a
         busy server answers 503, not a 200 whose stream then fails."""
         with self._cond:
-            if self.active >= self.capacity and self.waiting >= self.max_waiting:
-                self.rejected += 1
-                raise BusyError("busy: every answer slot is taken and the queue is full", retry_after=5)
+            self._refuse_if_full()
+
+    def _refuse_if_full(self) -> None:
+        """Under the lock: BusyError when every slot is taken and nobody more may wait."""
+        if self.active >= self.capacity and self.waiting >= self.max_waiting:
+            self.rejected += 1
+            raise BusyError("busy: every answer slot is taken and the queue is full", retry_after=5)
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
         """Hold an answer slot for the block, waiting in the queue if there is room; BusyError otherwise."""
         with self._cond:
             if self.active >= self.capacity:
-                if self.waiting >= self.max_waiting:
-                    self.rejected += 1
-                    raise BusyError("busy: every answer slot is taken and the queue is full", retry_after=5)
+                self._refuse_if_full()
                 self.waiting += 1
                 try:
                     got = self._cond.wait_for(lambda: self.active < self.capacity, timeout=self.wait_s)

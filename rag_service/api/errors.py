@@ -63,6 +63,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
 
+def stream_failed(request: Request, exc: BaseException) -> str:
+    """A stream broke after its 200 was sent: log the traceback under the request id and return that id, which the
+    stream's last event names (the one way left to say it failed)."""
+    rid = request_id(request)
+    log.error("stream %s failed", rid, exc_info=exc)
+    return rid
+
+
 def request_id(request: Request) -> str:
     """The caller's X-Request-ID (if sane) or a new one; set once per request by RequestIdMiddleware."""
     return str(getattr(request.state, "request_id", "") or "-")

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
-from rag_service.api.errors import request_id
+from rag_service.api.errors import stream_failed
 from rag_service.api.schemas import ChatRequest
 from rag_service.links import link_answer, linked
 from rag_service.types import Answer
 
 router = APIRouter(tags=["chat"])
-log = logging.getLogger("notes_rag.api")
 
 
 def _sse(event: str, data: object) -> str:
@@ -43,10 +41,8 @@ def chat(
         try:
             with admission.slot():
                 yield from _events()
-        except Exception as exc:  # noqa: BLE001 - the 200 and its headers are already sent: the only way left to
-            # say it failed is an `error` event (with the id the log has the traceback under), never a silent end
-            rid = request_id(request)
-            log.error("stream %s failed", rid, exc_info=exc)
+        except Exception as exc:  # noqa: BLE001 - headers are sent: an `error` event, never a silent end
+            rid = stream_failed(request, exc)
             yield _sse(
                 "error",
                 {"error": "internal_error", "detail": f"the answer failed (request id {rid})", "request_id": rid},

@@ -9,7 +9,6 @@ streamed). Earlier messages become the follow-up history; system messages are ig
 from __future__ import annotations
 
 import json
-import logging
 import re
 import time
 import uuid
@@ -21,12 +20,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
-from rag_service.api.errors import request_id
+from rag_service.api.errors import stream_failed
 from rag_service.links import link_answer
 from rag_service.types import Answer, BadRequestError, Message
 
 router = APIRouter(tags=["openai"])
-log = logging.getLogger("notes_rag.api")
 MODEL = "notes-rag"
 
 
@@ -150,8 +148,7 @@ def chat_completions(
             with admission.slot():
                 yield from _chunks()
         except Exception as exc:  # noqa: BLE001 - headers are sent: the failure can only be said in the stream
-            rid = request_id(request)
-            log.error("stream %s failed", rid, exc_info=exc)
+            rid = stream_failed(request, exc)
             yield chunk({"content": f"\n\n(error: the answer failed, request id {rid})"}, "stop", error=rid)
             yield "data: [DONE]\n\n"
 
