@@ -239,6 +239,10 @@ def load_pdf(path: Path) -> RawPdf:
         raise PdfError(f"{path.name}: encrypted PDF (needs a password)") from e
     except (PdfReadError, PyPdfError, PDFSyntaxError, PSException, OSError, ValueError, KeyError, TypeError) as e:
         raise PdfError(f"{path.name}: unreadable or truncated PDF ({type(e).__name__}: {e})") from e
+    except (AssertionError, ArithmeticError, LookupError, AttributeError, RecursionError) as e:
+        # the parsers' own internal checks on damaged bytes (found by tests/test_fuzz_inputs.py: pdfminer asserts
+        # "Invalid octal"); still this one file's problem, so it must not stop the run
+        raise PdfError(f"{path.name}: damaged PDF ({type(e).__name__}: {e})") from e
     if sum(len(x.text) for x in lines) < MIN_TEXT_CHARS:
         raise PdfError(f"{path.name}: no extractable text (image-only or empty PDF)")
     lines = _rejoin_numbers(lines)

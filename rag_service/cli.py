@@ -89,13 +89,18 @@ def serve(
     data_dir: DataDir = None,
     llm: Annotated[str | None, typer.Option(help="local | openai | extractive (env NOTES_RAG_LLM).")] = None,
 ) -> None:
-    """Serve the API and the chat page."""
+    """Serve the API and the chat page. Logs one JSON line per request to stderr (notes_rag.access)."""
+    import logging
+
     import uvicorn
 
     from rag_service.api.main import create_app
 
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("notes_rag").setLevel(logging.INFO)
     settings = make_settings(data_dir, llm=llm)
-    uvicorn.run(create_app(settings), host=host or settings.api.host, port=port or settings.api.port)
+    # uvicorn's own access log is off: ours carries the request id, the route template and timings
+    uvicorn.run(create_app(settings), host=host or settings.api.host, port=port or settings.api.port, access_log=False)
 
 
 @app.command()

@@ -156,11 +156,12 @@ class ApiSettings(_Group):
     host: str = Field(default="127.0.0.1", description="Bind address of `notes-rag serve`.")
     port: int = Field(default=8000, description="Port of `notes-rag serve`.")
     max_query_chars: int = Field(default=2000, ge=16, description="Longer messages are rejected with 413.")
-    max_concurrent_answers: int = Field(
-        default=1,
+    max_concurrent_answers: int | None = Field(
+        default=None,
         ge=1,
-        description="Answers generated at once. The local model uses every core for one answer: a second one at "
-        "the same time only makes both slower.",
+        description="Answers generated at once; None chooses by backend. local: 1 (llama.cpp uses every core for one "
+        "answer: a second at the same time only makes both slower); extractive: one per CPU core (~0.5 s of CPU "
+        "each); openai: 8 (the remote server does the work; this process only waits).",
     )
     max_waiting_answers: int = Field(
         default=8, ge=0, description="Answers that may wait for a slot; beyond that, 503 busy with Retry-After."

@@ -38,9 +38,9 @@ def clean_env(**extra: str) -> dict[str, str]:
 @contextlib.contextmanager
 def running(
     cmd: list[str], ready_url: str, what: str, timeout: float, env: dict[str, str] | None = None
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     """A server process, held until ``ready_url`` answers 200 (it failing to start is an error naming ``what``);
-    terminated on exit."""
+    yields the process; terminated on exit."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
@@ -53,7 +53,7 @@ def running(
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError(f"{what} did not become ready (exit code {proc.poll()})")
             time.sleep(0.3)
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -63,19 +63,27 @@ def running(
 
 
 @contextlib.contextmanager
-def chroma_server(path: Path) -> Iterator[int]:
-    """A real Chroma server (`chroma run`) on 127.0.0.1; yields its port."""
+def chroma_process(path: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Chroma server (`chroma run`) on 127.0.0.1:``port`` over ``path``; yields its process."""
     exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert exe, "the chroma CLI is not installed"
-    port = free_port()
     cmd = [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
-    with running(cmd, f"http://127.0.0.1:{port}/api/v2/heartbeat", "chroma server", 60):
+    with running(cmd, f"http://127.0.0.1:{port}/api/v2/heartbeat", "chroma server", 60) as proc:
+        yield proc
+
+
+@contextlib.contextmanager
+def chroma_server(path: Path) -> Iterator[int]:
+    """A real Chroma server (`chroma run`) on a free loopback port; yields the port."""
+    port = free_port()
+    with chroma_process(path, port):
         yield port
 
 
 @contextlib.contextmanager
-def serve_app(settings: Any, index: Any) -> Iterator[str]:
-    """``create_app`` under a real uvicorn server in a thread on 127.0.0.1, over an already open index."""
+def serve_app(settings: Any, index: Any, services: Any = None) -> Iterator[str]:
+    """``create_app`` under a real uvicorn server in a thread on 127.0.0.1, over an already open index (or over
+    ready-made ``services``, e.g. with a fault injected)."""
     import threading
 
     import uvicorn
@@ -83,7 +91,7 @@ def serve_app(settings: Any, index: Any) -> Iterator[str]:
     from rag_service.api.main import create_app
     from rag_service.app import build_services
 
-    app = create_app(settings, build_services(settings, index=index))
+    app = create_app(settings, services or build_services(settings, index=index))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -107,3 +115,16 @@ def serve_process(env: dict[str, str], *args: str, timeout: float = 300) -> Iter
     base = f"http://127.0.0.1:{port}"
     with running([*CLI, "serve", "--port", str(port), *args], f"{base}/readyz", "notes-rag serve", timeout, env):
         yield base
+
+
+def break_retriever(services: Any) -> list[str]:
+    """Inject a fault: the pipeline's retriever raises on every call. Returns the list each call's query is appended
+    to, so a test can check that the fault really fired."""
+    calls: list[str] = []
+
+    def fail(query: str, *args: object, **kwargs: object) -> Any:
+        calls.append(query)
+        raise RuntimeError("injected: the retriever broke")
+
+    services.pipeline.retriever.retrieve = fail
+    return calls

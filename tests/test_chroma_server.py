@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder
@@ -47,30 +50,71 @@ def test_ingest_and_search_via_chroma_server(tmp_path: Path, embedder: Embedder)
     index.close()
 
 
-def test_two_stateless_api_replicas_share_one_chroma_server(tmp_path: Path, embedder: Embedder) -> None:
-    """Two API processes' worth of app (each its own index object, one shared data folder and Chroma server): an
-    ingest through neither is answered by both at once, with no restart."""
+def test_compose_topology_without_docker(tmp_path: Path) -> None:
+    """docker-compose.yml's topology run directly: a real `chroma run`, the ingest CLI, and two `notes-rag serve`
+    processes sharing one data folder. Both replicas answer alike; a later ingest reaches both within seconds with no
+    restart; Chroma killed with SIGKILL leaves both serving from BM25 (degraded, and /readyz says why); Chroma
+    restarted on the same port and folder brings the dense side back by itself."""
+    import signal
+    import subprocess
+    import time
+
     import httpx
 
-    from tests.helpers import serve_app
+    from tests.helpers import CLI, chroma_process, clean_env, free_port, serve_process
 
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(NOTES / "contents.md", notes)
-    with chroma_server(tmp_path / "chroma-server") as port:
-        settings = make_settings(tmp_path / "data", chroma_host="127.0.0.1", chroma_port=port, llm="extractive")
-        writer = HybridIndex(settings, embedder)
-        run(settings, [notes], index=writer, with_papers=False)
-        replicas = [HybridIndex(settings, embedder) for _ in range(2)]
-        with serve_app(settings, replicas[0]) as one, serve_app(settings, replicas[1]) as two:
-            query = {"query": "ColBERT late interaction retrieval", "k": 1}
-            before = [httpx.post(f"{url}/v1/search", json=query).json() for url in (one, two)]
-            assert all("ColBERT" not in r["results"][0]["text"] for r in before)
+    port = free_port()
+    env = clean_env(
+        NOTES_RAG_DATA_DIR=str(tmp_path / "data"),
+        NOTES_RAG_CHROMA_HOST="127.0.0.1",
+        NOTES_RAG_CHROMA_PORT=str(port),
+        NOTES_RAG_LLM="extractive",
+        NOTES_RAG_FETCH_PAPERS="false",
+    )
+    ingest = [*CLI, "ingest", str(notes), "--no-fetch"]
+    query = {"query": "DPO with HuggingFace Trainer learning rate", "k": 3}
+
+    def search(url: str, q: dict[str, object] = query) -> Any:
+        response = httpx.post(f"{url}/v1/search", json=q, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    with chroma_process(tmp_path / "chroma", port) as chroma:
+        subprocess.run(ingest, env=env, check=True, capture_output=True)
+        with serve_process(env) as one, serve_process(env) as two:
+            first = [search(url) for url in (one, two)]
+            assert [[r["chunk_id"] for r in f["results"]] for f in first] == [
+                [r["chunk_id"] for r in first[0]["results"]]
+            ] * 2
+            assert not any(f["degraded"] for f in first)
+            assert first[0]["results"][0]["source"]["heading_path"] == ["Groq", "DPO training"]
+
+            # a third process's ingest is found by both replicas within seconds, no restart
             (notes / "retrieval.md").write_text("# Retrieval\n## ColBERT\n- ColBERT late interaction retrieval.\n")
-            run(settings, [notes], index=writer, with_papers=False)  # a third process's ingest
-            after = [httpx.post(f"{url}/v1/search", json=query).json() for url in (one, two)]
-            assert all("ColBERT late interaction" in r["results"][0]["text"] for r in after)
-            generations = {httpx.get(f"{url}/readyz").json()["generation"] for url in (one, two)}
-            assert generations == {writer.generation}
-        for index in (writer, *replicas):
-            index.close()
+            subprocess.run(ingest, env=env, check=True, capture_output=True)
+            colbert = {"query": "ColBERT late interaction retrieval", "k": 1}
+            assert all("ColBERT late" in search(url, colbert)["results"][0]["text"] for url in (one, two))
+
+            chroma.send_signal(signal.SIGKILL)
+            assert chroma.wait(10) == -signal.SIGKILL  # the fault really happened
+            with pytest.raises(httpx.HTTPError):
+                httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
+            down = [search(url) for url in (one, two)]
+            assert all(d["degraded"] for d in down)
+            assert down[0]["results"][0]["source"]["heading_path"] == ["Groq", "DPO training"]
+            ready = httpx.get(f"{one}/readyz").json()
+            assert ready["status"] == "degraded" and "unreachable" in ready["reason"]
+            chat = httpx.post(f"{two}/v1/chat", json={"message": "What are my DPO training tips?"}, timeout=120)
+            assert chat.status_code == 200 and chat.json()["degraded"] and chat.json()["citations"]
+
+            with chroma_process(tmp_path / "chroma", port):
+                deadline = time.monotonic() + 30
+                while any(search(url)["degraded"] for url in (one, two)) and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                back = [search(url) for url in (one, two)]
+                assert not any(b["degraded"] for b in back)
+                assert [r["chunk_id"] for r in back[0]["results"]] == [r["chunk_id"] for r in first[0]["results"]]
+                assert httpx.get(f"{two}/readyz").json()["status"] == "ready"

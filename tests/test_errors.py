@@ -5,27 +5,26 @@ really fired."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from rag_service.api.admission import Admission
 from rag_service.api.main import create_app
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
+from rag_service.settings import ApiSettings
+from tests.helpers import break_retriever
 
 
 @pytest.fixture()
 def broken(full_index: HybridIndex) -> Iterator[tuple[TestClient, list[str]]]:
     settings = full_index.settings.model_copy(update={"llm": "extractive"})
     services = build_services(settings, index=full_index)
-    calls: list[str] = []
-
-    def fail(query: str, *args: object, **kwargs: object) -> object:
-        calls.append(query)
-        raise RuntimeError("injected: the retriever broke")
-
-    services.pipeline.retriever.retrieve = fail  # type: ignore[method-assign]
+    calls = break_retriever(services)
     with TestClient(
         create_app(settings, services), raise_server_exceptions=False, base_url="http://127.0.0.1"
     ) as client:
@@ -61,9 +60,27 @@ def test_caller_mistakes_stay_422_and_every_response_has_an_id(broken: tuple[Tes
     assert ok.status_code == 200 and len(ok.headers["x-request-id"]) == 16
 
 
+def test_one_structured_log_line_per_request(
+    broken: tuple[TestClient, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, _ = broken
+    with caplog.at_level(logging.INFO, logger="notes_rag.access"):
+        ok = client.get("/healthz", headers={"X-Request-ID": "trace-me-1"})
+        failed = client.post("/v1/search", json={"query": "DPO"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "notes_rag.access"]
+    assert len(lines) == 2, lines
+    first, second = lines
+    assert first["request_id"] == "trace-me-1" == ok.headers["x-request-id"]
+    assert (first["route"], first["status"], first["method"]) == ("/healthz", 200, "GET")
+    assert second["request_id"] == failed.headers["x-request-id"] and second["status"] == 500
+    assert 0 <= first["headers_ms"] <= first["total_ms"]
+    assert second["route"] == "/v1/search" and second["total_ms"] >= 0  # failed before any header: total only
+
+
 def test_a_full_server_says_busy_with_retry_after(full_index: HybridIndex) -> None:
     settings = full_index.settings.model_copy(update={"llm": "extractive"})
-    settings = settings.model_copy(update={"api": settings.api.model_copy(update={"max_waiting_answers": 0})})
+    api = settings.api.model_copy(update={"max_waiting_answers": 0, "max_concurrent_answers": 1})
+    settings = settings.model_copy(update={"api": api})
     app = create_app(settings, build_services(settings, index=full_index))
     with TestClient(app, base_url="http://127.0.0.1") as client:
         admission = app.state.admission
@@ -78,7 +95,16 @@ def test_a_full_server_says_busy_with_retry_after(full_index: HybridIndex) -> No
             assert resp.status_code == 503 and resp.json()["error"] == "busy" and resp.headers["retry-after"]
         assert admission.rejected == 3 and admission.active == 0
         assert client.post("/v1/chat", json=body).status_code == 200  # the slot is free again
-        assert client.get("/readyz").json()["answers"] == {"active": 0, "waiting": 0, "rejected": 3}
+        assert client.get("/readyz").json()["answers"] == {"capacity": 1, "active": 0, "waiting": 0, "rejected": 3}
+
+
+@pytest.mark.parametrize("backend", ["local", "extractive", "openai"])
+def test_answer_slots_follow_the_backend(backend: str) -> None:
+    """Unless configured, the local model gets one slot (it uses every core), extractive one per core, and a remote
+    backend several (this process only waits); an explicit setting wins."""
+    expected = {"local": 1, "extractive": os.cpu_count() or 1, "openai": 8}[backend]
+    assert Admission(ApiSettings(), backend).capacity == expected
+    assert Admission(ApiSettings(max_concurrent_answers=3), backend).capacity == 3
 
 
 def test_unknown_host_headers_are_refused(broken: tuple[TestClient, list[str]]) -> None:

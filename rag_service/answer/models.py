@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def assemble(key: str, models_dir: Path) -> Path:
     if verified and dest.stat().st_size == model.size:
         return dest
     models_dir.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".part")
+    tmp = dest.with_suffix(f".part{os.getpid()}")  # replicas sharing a volume may assemble at once: no clobbering
     digest = hashlib.sha256()
     with tmp.open("wb") as out:
         for part in _part_paths(model):

@@ -5,6 +5,7 @@ minutes later. Search is not admitted here: it takes milliseconds."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 
@@ -19,11 +20,21 @@ class BusyError(RuntimeError):
         self.retry_after = retry_after
 
 
+def default_capacity(backend: str) -> int:
+    """Answers at once when not configured: the local model saturates every core with one answer; the extractive
+    backend costs ~0.5 s of CPU per answer, so one per core; a remote (openai) backend leaves this process idle."""
+    if backend == "local":
+        return 1
+    if backend == "extractive":
+        return max(1, os.cpu_count() or 1)
+    return 8
+
+
 class Admission:
     """A counting gate shared by /v1/chat and /v1/chat/completions (one per app, in app.state)."""
 
-    def __init__(self, settings: ApiSettings) -> None:
-        self.capacity = settings.max_concurrent_answers
+    def __init__(self, settings: ApiSettings, backend: str) -> None:
+        self.capacity = settings.max_concurrent_answers or default_capacity(backend)
         self.max_waiting = settings.max_waiting_answers
         self.wait_s = settings.answer_wait_s
         self._cond = threading.Condition()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import time
 import uuid
 
 from fastapi import FastAPI, Request
@@ -15,6 +17,7 @@ from rag_service.api.admission import BusyError
 from rag_service.types import BadRequestError
 
 log = logging.getLogger("notes_rag.api")
+access_log = logging.getLogger("notes_rag.access")
 
 
 class InputTooLongError(ValueError):
@@ -77,7 +80,9 @@ def request_id(request: Request) -> str:
 
 
 class RequestIdMiddleware:
-    """Every response carries X-Request-ID (the caller's, when it sent a sane one), so an error can be traced."""
+    """Every response carries X-Request-ID (the caller's, when it sent a sane one), so an error can be traced; and
+    every request leaves one JSON log line (``notes_rag.access``): id, method, route, status, time to the response
+    headers and to the last byte (for a stream, its whole length)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -86,13 +91,23 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        start = time.perf_counter()
         sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = sent if re.fullmatch(r"[\w.-]{1,64}", sent) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = rid
+        # the path is the route: no route of this API has path parameters
+        line: dict[str, object] = {"request_id": rid, "method": scope["method"], "route": scope["path"]}
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+                line["status"] = message["status"]
+                line["headers_ms"] = round((time.perf_counter() - start) * 1000, 1)
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            line.setdefault("status", 500)  # nothing was sent: the server failed before a response
+            line["total_ms"] = round((time.perf_counter() - start) * 1000, 1)
+            access_log.info(json.dumps(line))

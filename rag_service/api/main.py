@@ -16,6 +16,7 @@ from rag_service.api.admission import Admission
 from rag_service.api.deps import McpKeyMiddleware, require_key
 from rag_service.api.errors import RequestIdMiddleware, install_error_handlers
 from rag_service.api.routes import chat, health, openai, search, sources
+from rag_service.api.schemas import ERROR_RESPONSES
 from rag_service.app import Services, build_services
 from rag_service.mcp_server import build_mcp
 from rag_service.offline import ensure_offline_env
@@ -45,9 +46,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
                 app.state.services.close()
 
     app = FastAPI(title="notes-rag", version="0.1.0", lifespan=lifespan)
-    app.state.admission = Admission(settings.api)
+    app.state.admission = Admission(settings.api, settings.llm)
     install_error_handlers(app)
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES)
     for module in (search, chat, sources, openai):
         v1.include_router(module.router)
     app.include_router(v1)

@@ -2,11 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag_service.types import Message, Source
+
+
+class ApiError(BaseModel):
+    """Every error body. ``error`` names the kind (``invalid_request``, ``input_too_long``, ``busy``, ``not_ready``,
+    ``llm_unavailable``, ``internal_error``); a malformed body's 422 lists the fields in ``detail``."""
+
+    error: str | None = Field(default=None, description="Kind of failure (absent only on 401 and 404).")
+    detail: str | list[Any] = Field(description="What went wrong: a message, or the invalid fields of the body.")
+    request_id: str | None = Field(default=None, description="Id to quote when reporting a 500 (also X-Request-ID).")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ApiError, "description": what}
+    for status, what in (
+        (400, "The body is not JSON."),
+        (401, "Missing or wrong API key (only when the server has one)."),
+        (413, "The message or query is longer than api.max_query_chars."),
+        (422, "A malformed body, or a well-formed one the API cannot use (the field is named)."),
+        (500, "The server failed; the body and X-Request-ID name the request."),
+        (503, "Not ready, no answer backend, or busy (with Retry-After)."),
+    )
+}
+
+
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "JSON, or with ``stream: true`` server-sent events.",
+        "content": {
+            "text/event-stream": {
+                "schema": {  # one server-sent event (/v1/chat names them; the OpenAI route sends data-only chunks)
+                    "type": "object",
+                    "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
+                    "required": ["data"],
+                }
+            }
+        },
+    }
+}
 
 
 class SearchFilters(BaseModel):
@@ -47,7 +85,8 @@ class ChatRequest(BaseModel):
     history: list[Message] = Field(default_factory=list, max_length=40, description="Earlier turns, oldest first.")
     k: int | None = Field(default=None, ge=1, le=20, description="Contexts to retrieve.")
     filters: SearchFilters | None = None
-    stream: bool = Field(default=False, description="Server-sent events: token*, citations, done.")
+    # strict: "stream": 0 or "yes" is a mistake to name, not a coercion to guess at
+    stream: bool = Field(default=False, strict=True, description="Server-sent events: sources, token*, done.")
 
 
 class PaperLink(BaseModel):

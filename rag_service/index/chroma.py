@@ -33,3 +33,21 @@ def get_collection(client: Any, name: str) -> Any:
     return client.get_or_create_collection(
         name=name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
     )
+
+
+async def server_unreachable(settings: Settings, timeout: float = 1.0) -> str | None:
+    """Why the configured Chroma server cannot be reached (None when it answers, or when Chroma is embedded).
+    Async and bounded so a readiness probe never waits behind request work or a hung server."""
+    if not settings.chroma_host:
+        return None
+    import httpx
+
+    url = f"http://{settings.chroma_host}:{settings.chroma_port}/api/v2/heartbeat"
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            response = await client.get(url)
+    except httpx.HTTPError as e:
+        return f"Chroma server at {settings.chroma_host}:{settings.chroma_port} unreachable ({type(e).__name__})"
+    if response.status_code != 200:
+        return f"Chroma server at {settings.chroma_host}:{settings.chroma_port} answered {response.status_code}"
+    return None

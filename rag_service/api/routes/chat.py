@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
 from rag_service.api.errors import stream_failed
-from rag_service.api.schemas import ChatRequest
+from rag_service.api.schemas import SSE_RESPONSE, ChatRequest
 from rag_service.links import link_answer, linked
 from rag_service.types import Answer
 
@@ -21,7 +21,7 @@ def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.post("/chat", response_model=Answer, response_model_exclude_none=True)
+@router.post("/chat", response_model=Answer, response_model_exclude_none=True, responses=SSE_RESPONSE)
 def chat(
     body: ChatRequest, services: ServicesDep, admission: AdmissionDep, request: Request
 ) -> Answer | StreamingResponse:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
 from rag_service.api.errors import stream_failed
+from rag_service.api.schemas import SSE_RESPONSE
 from rag_service.links import link_answer
 from rag_service.types import Answer, BadRequestError, Message
 
@@ -31,7 +32,7 @@ MODEL = "notes-rag"
 class WireMessage(BaseModel):
     # OpenAI clients send fields we do not use (name, tool_calls, ...): accepted and ignored
     model_config = ConfigDict(extra="allow")
-    role: str
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[dict[str, Any]] | None = None
 
     def text(self) -> str:
@@ -45,7 +46,7 @@ class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # temperature, top_p, user, ...: the answer step owns its sampling
     model: str = MODEL
     messages: list[WireMessage] = Field(min_length=1, max_length=41)
-    stream: bool = False
+    stream: bool = Field(default=False, strict=True)
 
 
 class ModelCard(BaseModel):
@@ -106,7 +107,7 @@ def _extra(answer: Answer) -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post("/chat/completions", response_model=None, responses=SSE_RESPONSE)
 def chat_completions(
     body: ChatCompletionRequest, services: ServicesDep, admission: AdmissionDep, request: Request
 ) -> dict[str, Any] | StreamingResponse:
