@@ -42,20 +42,51 @@ def note_of(kb: int) -> str:
     return "# Big note\n" + "".join(block)
 
 
+def paragraph_of(kb: int) -> str:
+    """One paragraph without a line break (the shape that took 7 minutes for 10 MB in issue 11)."""
+    words = [
+        "attention",
+        "lora",
+        "rank",
+        "learning",
+        "rate",
+        "the",
+        "of",
+        "a",
+        "model",
+        "training",
+        "data",
+        "5e-7",
+        "GPU",
+        "memory",
+        "tokens",
+    ]
+    out, size, i = [], 0, 0
+    while size < kb * 1024:
+        word = words[(i * 7919) % len(words)] + ("." if i % 20 == 19 else "")
+        out.append(word)
+        size += len(word) + 1
+        i += 1
+    return "# Big note\n" + " ".join(out) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base-kb", type=int, default=64)
     ap.add_argument("--steps", type=int, default=4)
+    ap.add_argument("--paragraph-mb", type=float, default=10, help="also time one paragraph this big (0: skip)")
     args = ap.parse_args()
     settings = Settings()
     embedder = Embedder(settings.embedding)
     embedder.count_tokens("warm up")
-    print("| note size | chunks | seconds | seconds per MB |\n|---|---|---|---|")
+    print("| note | size | chunks | seconds | seconds per MB |\n|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for step in range(args.steps):
-            kb = args.base_kb * 4**step
+        shapes = [(f"mixed {args.base_kb * 4**step} KB", note_of(args.base_kb * 4**step)) for step in range(args.steps)]
+        if args.paragraph_mb:
+            shapes.append(("one paragraph", paragraph_of(int(args.paragraph_mb * 1024))))
+        for shape, text in shapes:
             path = Path(tmp) / "big.md"
-            path.write_text(note_of(kb))
+            path.write_text(text)
             size = path.stat().st_size
             t = time.perf_counter()
             note = read_note(path, Path(tmp))
@@ -63,7 +94,7 @@ def main() -> None:
                 note, settings.chunking.max_tokens, settings.chunking.overlap_tokens, embedder.count_tokens
             )
             took = time.perf_counter() - t
-            print(f"| {size / 1e6:.2f} MB | {len(chunks)} | {took:.2f} | {took / (size / 1e6):.2f} |")
+            print(f"| {shape} | {size / 1e6:.2f} MB | {len(chunks)} | {took:.2f} | {took / (size / 1e6):.2f} |")
 
 
 if __name__ == "__main__":

@@ -60,8 +60,16 @@ def line_units(lines: list[str], first_line: int) -> list[Unit]:
 def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
     """Split text over budget at the coarsest boundary that exists: lines, then sentences, then words,
     then characters; parts are greedily re-merged up to the budget."""
-    if count(text) <= budget:
-        return [text]
+    return [part for part, _ in _split_counted(text, count(text), budget, count)]
+
+
+def _split_counted(text: str, n: int, budget: int, count: TokenCounter) -> list[tuple[str, int]]:
+    """``split_text`` with each part's token count (``n`` is the count of ``text``). Parts joined by whitespace are
+    counted by adding their counts instead of tokenizing the merged text again: a WordPiece pre-tokenizer splits at
+    whitespace, so the sum is exact for the real counter (and an over-estimate, the safe side, for a counter that
+    adds a constant per call). This keeps a 10 MB paragraph at one tokenizer call per piece, not per merge."""
+    if n <= budget:
+        return [(text, n)]
     half = len(text) // 2
     sep, parts = "", [text[:half], text[half:]]  # last resort: cut by characters
     for joiner, candidates in (
@@ -73,18 +81,19 @@ def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
         if len(kept) > 1:
             sep, parts = joiner, kept
             break
-    out: list[str] = []
-    buf = ""
+    out: list[tuple[str, int]] = []
+    buf, buf_n = "", 0
     for part in parts:
-        for sub in split_text(part, budget, count):
+        for sub, sub_n in _split_counted(part, count(part), budget, count):
             candidate = f"{buf}{sep}{sub}" if buf else sub
-            if buf and count(candidate) > budget:
-                out.append(buf)
-                buf = sub
+            cand_n = (buf_n + sub_n if sep else count(candidate)) if buf else sub_n
+            if buf and cand_n > budget:
+                out.append((buf, buf_n))
+                buf, buf_n = sub, sub_n
             else:
-                buf = candidate
+                buf, buf_n = candidate, cand_n
     if buf:
-        out.append(buf)
+        out.append((buf, buf_n))
     return out
 
 
@@ -95,7 +104,9 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
     for u in units:
         n = count(u.text)
         if n > budget:
-            sized.extend((part, count(part.text)) for part in _located_parts(u, split_text(u.text, budget, count)))
+            split = _split_counted(u.text, n, budget, count)
+            located = _located_parts(u, [part for part, _ in split])
+            sized.extend((part, part_n) for part, (_, part_n) in zip(located, split, strict=True))
         else:
             sized.append((u, n))
     pieces: list[Piece] = []

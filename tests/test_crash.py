@@ -58,3 +58,5 @@ def test_kill_9_mid_ingest_then_rerun_repairs(
     assert ids == index.chroma_ids() == set(index.bm25.ids)
     assert ids == full_index.chunk_ids(), "after the rerun the index equals one built without a crash"
     index.close()
+    check = subprocess.run([*CLI, "check", "--data-dir", str(data)], env=clean_env(), capture_output=True, text=True)
+    assert check.returncode == 0 and '"ok": true' in check.stdout, check.stdout + check.stderr
