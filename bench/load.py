@@ -1,11 +1,12 @@
 """Load on a real server: concurrent searches and answers against `notes-rag serve`. Prints figures, asserts nothing.
 
-    python bench/load.py --data-dir DIR [--llm extractive] [--clients 50] [--seconds 30]
+    python bench/load.py --data-dir DIR [--llm extractive] [--clients 50] [--seconds 30] [--no-retry-after]
 
 Starts the API on 127.0.0.1 (its own process), then `--clients` threads loop for `--seconds`, half of them asking
 `/v1/chat`, half `/v1/search` (the issue's mix), while a probe calls `/healthz` every 100 ms. Reports per route:
 requests, status codes (503 = admission control said busy, with Retry-After), errors (anything else non-2xx, or no
-response), requests/s, latency p50 / p99; the probe's `/healthz` p50 / p99 / max; and the server's answer counters.
+response), requests/s, latency p50 / p99 (a client told 503 waits its Retry-After before asking again, unless
+--no-retry-after); the probe's `/healthz` p50 / p99 / max; and the server's answer counters.
 """
 
 from __future__ import annotations
@@ -38,8 +39,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--llm", default="extractive")
-    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument(
+        "--no-retry-after",
+        dest="retry_after",
+        action="store_false",
+        help="retry a 503 at once instead of waiting its Retry-After as a well-behaved client does",
+    )
     args = ap.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTES_RAG_")}
     env |= {"NOTES_RAG_DATA_DIR": str(args.data_dir), "NOTES_RAG_LLM": args.llm}
@@ -49,15 +56,20 @@ def main() -> None:
         lock = threading.Lock()
         stop = time.monotonic() + args.seconds
 
-        def record(route: str, http: httpx.Client, method: str, body: dict[str, object] | None) -> None:
+        def record(route: str, http: httpx.Client, method: str, body: dict[str, object] | None) -> float:
+            """One request; returns how long the server asked us to wait before the next (Retry-After), if any."""
             t = time.perf_counter()
+            retry_after = 0.0
             try:
-                status: int | str = http.request(method, route, json=body).status_code
+                response = http.request(method, route, json=body)
+                status: int | str = response.status_code
+                retry_after = float(response.headers.get("retry-after", 0))
             except httpx.HTTPError as e:
                 status = type(e).__name__
             with lock:
                 codes[route][status] += 1
                 latency[route].append(time.perf_counter() - t)
+            return retry_after if args.retry_after else 0.0
 
         def client(n: int) -> None:
             route = "/v1/chat" if n % 2 else "/v1/search"
@@ -65,7 +77,8 @@ def main() -> None:
                 i = n
                 while time.monotonic() < stop:
                     q = QUESTIONS[i % len(QUESTIONS)]
-                    record(route, http, "POST", {"message": q} if n % 2 else {"query": q, "k": 5})
+                    wait = record(route, http, "POST", {"message": q} if n % 2 else {"query": q, "k": 5})
+                    time.sleep(min(wait, max(0.0, stop - time.monotonic())))
                     i += 1
 
         def probe() -> None:
@@ -85,7 +98,8 @@ def main() -> None:
         answers = httpx.get(f"{base}/readyz").json().get("answers")
     print(
         f"{args.clients} clients ({args.clients // 2} search, {args.clients - args.clients // 2} chat) "
-        f"for {wall:.0f} s, backend {args.llm}, {os.cpu_count()} cores\n"
+        f"for {wall:.0f} s, backend {args.llm}, {os.cpu_count()} cores, "
+        f"{'clients wait Retry-After after a 503' if args.retry_after else '503s retried at once'}\n"
     )
     print(
         "| route | requests | status codes | errors | per second | p50 | p99 | max |\n|---|---|---|---|---|---|---|---|"

@@ -4,7 +4,8 @@
 
 For the golden notes questions (answerable, no history) and the paper QA set: page/section hit in the top 1/5/10
 (`p@k`), the reference evidence covered by a result's text in the top 1/5/10 (`c@k`, at least 80% of its words in
-one result's text), MRR, and retrieval p50. Run the same script against an older checkout for before/after figures.
+one result's text), `ctx` (page/section hit among the answer.max_contexts passages the answer step gets), MRR, and
+retrieval p50. Run the same script against an older checkout for before/after figures.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def main() -> None:
     }
     latency: list[float] = []
     for name, items in sets.items():
-        agg = dict.fromkeys(("p@1", "p@5", "p@10", "c@1", "c@5", "c@10"), 0)
+        agg = dict.fromkeys(("p@1", "p@5", "p@10", "c@1", "c@5", "c@10", "ctx"), 0)
         rr = 0.0
         for item in items:
             t = time.perf_counter()
@@ -55,6 +56,12 @@ def main() -> None:
                 agg[f"p@{k}"] += any(page[:k])
                 agg[f"c@{k}"] += any(cover[:k])
             rr += next((1 / (i + 1) for i, x in enumerate(page) if x), 0.0)
+            # what the answer step gets: the top answer.max_contexts of a retrieval asked for that many
+            a = settings.answer
+            contexts = retriever.retrieve(item.question, k=a.max_contexts, note_margin=a.note_margin).hits
+            agg["ctx"] += any(
+                r.matches(s) for r in item.contexts for h in contexts for s in [h.chunk.source, *h.also_in]
+            )
             if args.v and not any(page[:5]):
                 print(f"   miss {item.id}: {item.question[:80]}")
         n = len(items)

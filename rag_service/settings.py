@@ -119,10 +119,18 @@ class LLMSettings(_Group):
 
 
 class AnswerSettings(_Group):
-    max_contexts: int = Field(
-        default=4, ge=1, le=20, description="Contexts put in the prompt (4 measured best for the 1.5B local model)."
+    # chosen by bench/answer.py (30 answerable + 32 unanswerable golden questions, 1.5B): 4 x 600 had 2 false
+    # refusals, 23 keyword-right and 24 gold-cited answers at 1,034 prompt tokens p50; 4 x 900: 3 / 23 / 23 at 1,080;
+    # 3 x 900: 5 / 22 / 21 at 788; 5 x 700: 4 / 23 / 22 at 1,354 (README, "Choosing the model and the contexts")
+    max_contexts: int = Field(default=4, ge=1, le=20, description="Contexts put in the prompt.")
+    context_chars: int = Field(default=600, ge=200, description="Max characters of one context in the prompt.")
+    note_margin: float = Field(
+        default=0.1,
+        ge=0,
+        description="When the answer's contexts hold no note, the closest note among the next max_contexts hits "
+        "replaces the last context if its cosine similarity is within this of the best hit's: papers have many chunks "
+        "per topic and can crowd out the one note section that summarises it.",
     )
-    context_chars: int = Field(default=900, ge=200, description="Max characters of one context in the prompt.")
     min_evidence: float = Field(
         default=0.35,
         description="Refuse before generating when the best context's cosine similarity to the question is below "

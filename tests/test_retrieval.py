@@ -11,8 +11,9 @@ from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.expand import linked_papers_of
 from rag_service.retrieval.fusion import rrf
-from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
+from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig, keep_a_note
 from rag_service.retrieval.rerank import Reranker
+from rag_service.types import Chunk, ScoredChunk, Source
 
 
 def test_weighted_rrf_by_hand() -> None:
@@ -114,3 +115,20 @@ def test_prompts_declare_their_variables() -> None:
         prompts.QUESTION.format(contexts="x")
     with pytest.raises(ValueError, match="declared"):
         prompts.Prompt("bad", "{a} {b}", frozenset({"a"}))
+
+
+def _hit(kind: str, n: int, sim: float) -> ScoredChunk:
+    source = Source(type="note", file=f"n{n}.md") if kind == "note" else Source(type="paper", paper_id=f"p{n}", page=1)
+    chunk = Chunk(id=f"{kind}{n}", source_key=f"{kind}:{n}", position=n, text=f"{kind} {n}", source=source)
+    return ScoredChunk(chunk=chunk, score=1.0 / (n + 1), dense_score=sim)
+
+
+def test_a_close_note_takes_the_last_slot_from_papers() -> None:
+    papers = [_hit("paper", i, 0.7 - i * 0.01) for i in range(6)]
+    close, far = _hit("note", 9, 0.62), _hit("note", 9, 0.5)
+    got = keep_a_note([*papers[:5], close, papers[5]], k=4, margin=0.1)
+    assert [h.chunk.id for h in got[:4]] == ["paper0", "paper1", "paper2", "note9"]
+    assert [h.chunk.id for h in got[4:]] == ["paper3", "paper4", "paper5"]  # nothing lost, order kept
+    assert keep_a_note([*papers[:5], far], k=4, margin=0.1)[3].chunk.id == "paper3"  # too far from the best
+    with_note = [papers[0], _hit("note", 1, 0.3), *papers[1:4], close]
+    assert keep_a_note(with_note, k=4, margin=0.1) == with_note  # a note is already there

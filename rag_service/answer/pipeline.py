@@ -113,7 +113,8 @@ class AnswerPipeline:
         t0 = time.perf_counter()
         question = self.condense(message, history)
         condense_ms = (time.perf_counter() - t0) * 1000
-        result = self.retriever.retrieve(question, k or self.settings.answer.max_contexts, filters, config)
+        a = self.settings.answer
+        result = self.retriever.retrieve(question, k or a.max_contexts, filters, config, note_margin=a.note_margin)
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
         # check and citations see exactly that part.
         limit = self.settings.answer.context_chars

@@ -1,6 +1,8 @@
 """Admission control for answers: at most ``max_concurrent_answers`` generate at once, ``max_waiting_answers`` wait
 for a slot (up to ``answer_wait_s``), anyone beyond gets 503 busy with Retry-After at once instead of a timeout
-minutes later. Search is not admitted here: it takes milliseconds."""
+minutes later. Searches are not refused, but only one per core runs at a time (the rest wait, blocked): every runnable
+Python thread competes for the GIL with the event loop, and with 25 searching threads /healthz waited hundreds of ms
+for its turn."""
 
 from __future__ import annotations
 
@@ -41,6 +43,13 @@ class Admission:
         self.active = 0
         self.waiting = 0
         self.rejected = 0  # for /readyz and the load benchmark
+        self._searches = threading.BoundedSemaphore(2 * max(1, os.cpu_count() or 1))
+
+    @contextlib.contextmanager
+    def search_slot(self) -> Iterator[None]:
+        """Hold one of the per-core search slots for the block (waiting, not refused, when all are taken)."""
+        with self._searches:
+            yield
 
     def check(self) -> None:
         """Refuse at once (BusyError) when a new answer could not even queue: called before a stream starts, so a

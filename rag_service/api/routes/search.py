@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rag_service.api.deps import ServicesDep, check_length
+from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
 from rag_service.api.schemas import SearchHit, SearchRequest, SearchResponse
 from rag_service.links import linked
 
@@ -12,10 +12,12 @@ router = APIRouter(tags=["search"])
 
 
 @router.post("/search", response_model=SearchResponse, response_model_exclude_none=True)
-def search(body: SearchRequest, services: ServicesDep) -> SearchResponse:
+def search(body: SearchRequest, services: ServicesDep, admission: AdmissionDep) -> SearchResponse:
     """Top-k chunks for a query (BM25 + dense, fused by chunk id)."""
     check_length(body.query, services, "query")
-    result = services.pipeline.retriever.retrieve(body.query, body.k, body.filters.as_dict() if body.filters else None)
+    filters = body.filters.as_dict() if body.filters else None
+    with admission.search_slot():
+        result = services.pipeline.retriever.retrieve(body.query, body.k, filters)
     return SearchResponse(
         results=[
             SearchHit(
