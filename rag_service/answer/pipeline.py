@@ -196,7 +196,7 @@ class AnswerPipeline:
         kept = {k for s in sentences for k in s.keys}
         used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]
         citations: list[Citation] = []
-        for n in used:
+        for n in sorted(used):  # listed as a reader looks them up: [1], [2], ...
             hit = prep.hits[n - 1]
             citing = [s.text for s in sentences if n in s.keys and s.text] or [text]
             supports = [self.checker.support(s, hit.chunk.text) for s in citing]
