@@ -183,12 +183,32 @@ def mcp(
         services.close()
 
 
+def _replica_state(url: str, generation: int, api_key: str | None) -> dict[str, object]:
+    """One replica's view: its BM25 generation after a search, against the store's."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        httpx.post(f"{url}/v1/search", json={"query": "check", "k": 1}, headers=headers, timeout=60).raise_for_status()
+        ready = httpx.get(f"{url}/readyz", timeout=10).json()
+    except httpx.HTTPError as e:
+        return {"url": url, "current": False, "error": f"{type(e).__name__}: {e}"}
+    built = ready.get("bm25_generation")
+    return {"url": url, "generation": generation, "bm25_generation": built, "current": built == generation}
+
+
 @app.command()
 def check(
     data_dir: DataDir = None,
     repair: Annotated[bool, typer.Option(help="Make Chroma equal the SQLite chunks (takes the writer lock).")] = False,
+    replica: Annotated[
+        list[str] | None,
+        typer.Option(help="Base URL of a running API replica (repeatable): is the BM25 it searches current?"),
+    ] = None,
 ) -> None:
-    """Check that Chroma, BM25 and the SQLite chunk store agree; exit 1 when they do not (after --repair: still)."""
+    """Check that Chroma, BM25 and the SQLite chunk store agree; exit 1 when they do not (after --repair: still).
+    With --replica, each replica is sent one search (which makes it catch up, as any request does) and its
+    /readyz must then report a BM25 built at the store's current generation."""
     from rag_service.index.lock import IndexLockedError, writer_lock
     from rag_service.index.store import open_index
 
@@ -204,6 +224,9 @@ def check(
                 console.print(f"[red]error:[/red] {e}")
                 raise typer.Exit(1) from e
             report = {**index.check(), "repaired": report["repaired"]}
+        if replica:
+            report["replicas"] = [_replica_state(url, index.generation, settings.api_key) for url in replica]
+            report["ok"] = report["ok"] and all(r["current"] for r in report["replicas"])
     finally:
         index.close()
     sys.stdout.write(json.dumps(report, indent=2) + "\n")

@@ -55,6 +55,7 @@ def test_compose_topology_without_docker(tmp_path: Path) -> None:
     processes sharing one data folder. Both replicas answer alike; a later ingest reaches both within seconds with no
     restart; Chroma killed with SIGKILL leaves both serving from BM25 (degraded, and /readyz says why); Chroma
     restarted on the same port and folder brings the dense side back by itself."""
+    import json
     import signal
     import subprocess
     import time
@@ -97,6 +98,13 @@ def test_compose_topology_without_docker(tmp_path: Path) -> None:
             subprocess.run(ingest, env=env, check=True, capture_output=True)
             colbert = {"query": "ColBERT late interaction retrieval", "k": 1}
             assert all("ColBERT late" in search(url, colbert)["results"][0]["text"] for url in (one, two))
+            check = [*CLI, "check", "--replica", one, "--replica", two]
+            ok = subprocess.run(check, env=env, capture_output=True, text=True)
+            replicas = json.loads(ok.stdout)["replicas"]
+            assert ok.returncode == 0 and [r["current"] for r in replicas] == [True, True], ok.stdout + ok.stderr
+            nobody = f"http://127.0.0.1:{free_port()}"
+            gone = subprocess.run([*check, "--replica", nobody], env=env, capture_output=True)
+            assert gone.returncode == 1  # a replica that does not answer is not current
 
             chroma.send_signal(signal.SIGKILL)
             assert chroma.wait(10) == -signal.SIGKILL  # the fault really happened

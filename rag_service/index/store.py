@@ -278,6 +278,10 @@ class HybridIndex:
         """The index's write generation (a cheap read: one row)."""
         return int(self.db.execute("SELECT value FROM generation WHERE id = 1").fetchone()[0])
 
+    bm25_generation: int | None = None
+    """The write generation the in-memory BM25 was built at (None before the first search): /readyz reports it and
+    `notes-rag check --replica` compares it with the store's."""
+
     def refresh(self) -> bool:
         """Drop the caches built at an older generation (another process wrote); True when they were stale."""
         now = self.generation
@@ -296,6 +300,7 @@ class HybridIndex:
         if self._bm25 is None:
             rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source_key, position").fetchall()
             self._bm25 = BM25Index([r[0] for r in rows], [r[1].split() for r in rows], self.tokenizer)
+            self.bm25_generation = self._generation
         return self._bm25
 
     @property

@@ -33,6 +33,7 @@ async def readyz(request: Request) -> JSONResponse:
         "reason": dense_down,
         "backend": services.pipeline.backend if services else None,
         "generation": services.index.generation if services else None,  # bumps with every ingest write
+        "bm25_generation": services.index.bm25_generation if services else None,  # what this replica searches
     }
     admission = getattr(request.app.state, "admission", None)
     if admission is not None:
