@@ -66,3 +66,15 @@ def test_the_schema_covers_the_api(keyed_server: str) -> None:
     paths = set(httpx.get(f"{keyed_server}/openapi.json").json()["paths"])
     expected = {"/v1/search", "/v1/chat", "/v1/chat/completions", "/v1/models", "/v1/sources", "/healthz", "/readyz"}
     assert expected == paths, paths ^ expected
+
+
+def test_counts_are_json_numbers(keyed_server: str) -> None:
+    """Found by schemathesis in a fresh clone: `"k": true` was taken as k=1. A boolean or a string is now a 422
+    naming the field; 7.0 is still the integer 7, as JSON Schema has it."""
+    auth = {"Authorization": f"Bearer {KEY}"}
+    for route, body in (("/v1/search", {"query": "DPO"}), ("/v1/chat", {"message": "What are my DPO training tips?"})):
+        for bad in (True, "3"):
+            resp = httpx.post(f"{keyed_server}{route}", json={**body, "k": bad}, headers=auth, timeout=120)
+            assert resp.status_code == 422 and "k" in str(resp.json()["detail"]), resp.text
+        ok = httpx.post(f"{keyed_server}{route}", json={**body, "k": 3.0}, headers=auth, timeout=120)
+        assert ok.status_code == 200, ok.text

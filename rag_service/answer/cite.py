@@ -4,7 +4,10 @@ sentence's content words found there (no NLI model ships offline)."""
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,23 +126,45 @@ def cited_sentences(answer: str) -> list[CitedSentence]:
 class SupportChecker:
     """Scores how well a sentence is supported by a context text."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, cache_size: int = 4096) -> None:
         self.embedder = embedder
         self.tokenizer = Tokenizer()
-        # One answer checks several sentences against the same few contexts: embed each context once.
-        self._contexts: dict[str, tuple[list[str], np.ndarray, set[str]]] = {}
+        # One answer checks each of its sentences against several contexts, and their joins (joint support, key
+        # repair), and the extractive backend embeds the same context sentences: each sentence is embedded once.
+        # bench/chat_cpu.py measured this cache (README, "Under load").
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts`` (one row each), encoding only those not seen recently, in one batch."""
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for t in known:
+                self._vectors.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = self.embedder.encode(missing)
+            known.update(zip(missing, fresh, strict=True))
+            with self._lock:
+                self._vectors.update(zip(missing, fresh, strict=True))
+                while len(self._vectors) > self._cache_size:
+                    self._vectors.popitem(last=False)
+        return np.stack([known[t] for t in texts])
 
     def _context(self, context: str) -> tuple[list[str], np.ndarray, set[str]]:
-        if context not in self._contexts:
-            if len(self._contexts) > 256:
-                self._contexts.clear()
-            sents = [s for s in split_sentences(context) if len(s) > 3] or [context]
-            self._contexts[context] = (sents, self.embedder.encode(sents), set(self.tokenizer(context)))
-        return self._contexts[context]
+        sents, words = self._split(context)
+        return sents, self.embed(sents), words
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one checker per service, kept for its life
+    def _split(self, context: str) -> tuple[list[str], set[str]]:
+        return [s for s in split_sentences(context) if len(s) > 3] or [context], set(self.tokenizer(context))
 
     def support(self, sentence: str, context: str) -> Support:
         ctx_sents, ctx_vecs, ctx_words = self._context(context)
-        sims = ctx_vecs @ self.embedder.encode([sentence])[0]
+        sims = ctx_vecs @ self.embed([sentence])[0]
         best = int(np.argmax(sims))
         words = set(self.tokenizer(sentence))
         overlap = len(words & ctx_words) / len(words) if words else 0.0

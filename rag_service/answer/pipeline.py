@@ -171,7 +171,7 @@ class AnswerPipeline:
                     candidates.append((n, clean))
         if not candidates:
             return prompts.REFUSAL
-        vecs = self.retriever.index.embedder.encode([prep.question] + [c for _, c in candidates])
+        vecs = self.checker.embed([prep.question] + [c for _, c in candidates])
         sims = vecs[1:] @ vecs[0]
         floor = self.settings.answer.extractive_min_similarity
         order = [int(i) for i in np.argsort(-sims)[:3] if sims[i] >= floor]
