@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rag_service.types import Message, Source
 
 
-def _json_number(value: Any) -> Any:
+def json_number(value: Any) -> Any:
     """A count must be a JSON number: ``true`` or ``"3"`` are mistakes to name (pydantic's lax mode would take them
-    as 1 and 3), while ``7.0`` still is 7, as JSON Schema's integer says."""
+    as 1 and 3), while ``7.0`` still is 7, as JSON Schema's integer says. A model validator, not an Annotated type:
+    on an Optional field that would move the bounds into the schema as unknown "ge"/"le" keys."""
     if isinstance(value, bool | str):
         raise ValueError("a number is expected here")
     return value
-
-
-Count = Annotated[int, BeforeValidator(_json_number)]
 
 
 class ApiError(BaseModel):
@@ -74,7 +72,8 @@ class SearchFilters(BaseModel):
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: str = Field(min_length=1, description="What to look up.")
-    k: Count = Field(default=10, ge=1, le=50, description="Results.")
+    k: int = Field(default=10, ge=1, le=50, description="Results.")
+    _k_is_a_number = field_validator("k", mode="before")(json_number)
     filters: SearchFilters | None = None
 
 
@@ -94,7 +93,8 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     message: str = Field(min_length=1, description="The user's question.")
     history: list[Message] = Field(default_factory=list, max_length=40, description="Earlier turns, oldest first.")
-    k: Count | None = Field(default=None, ge=1, le=20, description="Contexts to retrieve.")
+    k: int | None = Field(default=None, ge=1, le=20, description="Contexts to retrieve.")
+    _k_is_a_number = field_validator("k", mode="before")(json_number)
     filters: SearchFilters | None = None
     # strict: "stream": 0 or "yes" is a mistake to name, not a coercion to guess at
     stream: bool = Field(default=False, strict=True, description="Server-sent events: sources, token*, done.")
