@@ -57,17 +57,13 @@ def line_units(lines: list[str], first_line: int) -> list[Unit]:
     return units
 
 
-def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
-    """Split text over budget at the coarsest boundary that exists: lines, then sentences, then words,
-    then characters; parts are greedily re-merged up to the budget."""
-    return [part for part, _ in _split_counted(text, count(text), budget, count)]
-
-
-def _split_counted(text: str, n: int, budget: int, count: TokenCounter) -> list[tuple[str, int]]:
-    """``split_text`` with each part's token count (``n`` is the count of ``text``). Parts joined by whitespace are
-    counted by adding their counts instead of tokenizing the merged text again: a WordPiece pre-tokenizer splits at
-    whitespace, so the sum is exact for the real counter (and an over-estimate, the safe side, for a counter that
-    adds a constant per call). This keeps a 10 MB paragraph at one tokenizer call per piece, not per merge."""
+def split_text(text: str, n: int, budget: int, count: TokenCounter) -> list[tuple[str, int]]:
+    """Split text over budget at the coarsest boundary that exists: lines, then sentences, then words, then
+    characters; parts are greedily re-merged up to the budget. Returns each part with its token count (``n`` is the
+    count of ``text``). Parts joined by whitespace are counted by adding their counts instead of tokenizing the
+    merged text again: a WordPiece pre-tokenizer splits at whitespace, so the sum is exact for the real counter (and
+    an over-estimate, the safe side, for a counter that adds a constant per call). This keeps a 10 MB paragraph at
+    one tokenizer call per piece, not per merge."""
     if n <= budget:
         return [(text, n)]
     half = len(text) // 2
@@ -84,7 +80,7 @@ def _split_counted(text: str, n: int, budget: int, count: TokenCounter) -> list[
     out: list[tuple[str, int]] = []
     buf, buf_n = "", 0
     for part in parts:
-        for sub, sub_n in _split_counted(part, count(part), budget, count):
+        for sub, sub_n in split_text(part, count(part), budget, count):
             candidate = f"{buf}{sep}{sub}" if buf else sub
             cand_n = (buf_n + sub_n if sep else count(candidate)) if buf else sub_n
             if buf and cand_n > budget:
@@ -104,7 +100,7 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
     for u in units:
         n = count(u.text)
         if n > budget:
-            split = _split_counted(u.text, n, budget, count)
+            split = split_text(u.text, n, budget, count)
             located = _located_parts(u, [part for part, _ in split])
             sized.extend((part, part_n) for part, (_, part_n) in zip(located, split, strict=True))
         else:

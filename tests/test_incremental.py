@@ -11,6 +11,7 @@ import pytest
 from ingest.pipeline import NothingIngestedError, run
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
+from rag_service.settings import Settings
 from tests.conftest import NOTES, make_settings
 
 
@@ -21,6 +22,14 @@ def small_corpus(tmp_path: Path) -> Path:
     for name in ("reading-list.md", "large-language-models.md"):
         shutil.copy(NOTES / name, notes / name)
     return notes
+
+
+def _ingested(tmp_path: Path, corpus: Path, embedder: Embedder) -> tuple[Settings, HybridIndex]:
+    """Settings for a fresh data folder and an index holding ``corpus`` (notes only)."""
+    settings = make_settings(tmp_path / "data")
+    index = HybridIndex(settings, embedder)
+    run(settings, [corpus], index=index, with_papers=False)
+    return settings, index
 
 
 def _consistent(index: HybridIndex) -> set[str]:
@@ -67,9 +76,7 @@ def test_incremental_reingest(tmp_path: Path, small_corpus: Path, embedder: Embe
 def test_repair_fixes_both_kinds_of_drift(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
     """The states a kill -9 can leave: Chroma with extra ids (upserted, SQLite not committed) and with missing
     ids (SQLite committed, Chroma write lost)."""
-    settings = make_settings(tmp_path / "data")
-    index = HybridIndex(settings, embedder)
-    run(settings, [small_corpus], index=index, with_papers=False)
+    settings, index = _ingested(tmp_path, small_corpus, embedder)
     ids = sorted(index.chunk_ids())
     index.collection.upsert(ids=["orphan1", "orphan2"], embeddings=np.ones((2, embedder.dim), dtype=np.float32))
     index.collection.delete(ids=ids[:3])
@@ -82,9 +89,7 @@ def test_repair_fixes_both_kinds_of_drift(tmp_path: Path, small_corpus: Path, em
 def test_bad_file_is_reported_and_nothing_indexed_is_lost(
     tmp_path: Path, small_corpus: Path, embedder: Embedder
 ) -> None:
-    settings = make_settings(tmp_path / "data")
-    index = HybridIndex(settings, embedder)
-    run(settings, [small_corpus], index=index, with_papers=False)
+    settings, index = _ingested(tmp_path, small_corpus, embedder)
     kept = _consistent(index)
     (small_corpus / "reading-list.md").write_bytes(b"\xff\xfe\x00\x01binary")
     report = run(settings, [small_corpus], index=index, with_papers=False)
@@ -101,9 +106,7 @@ def test_bad_file_is_reported_and_nothing_indexed_is_lost(
 def test_one_writer_at_a_time(tmp_path: Path, small_corpus: Path, embedder: Embedder) -> None:
     from rag_service.index.lock import IndexLockedError, writer_lock
 
-    settings = make_settings(tmp_path / "data")
-    index = HybridIndex(settings, embedder)
-    run(settings, [small_corpus], index=index, with_papers=False)
+    settings, index = _ingested(tmp_path, small_corpus, embedder)
     before = _consistent(index)
     (small_corpus / "reading-list.md").write_text("# Changed\n- would replace the note's chunks\n")
     with writer_lock(settings.index_dir) as lock:  # another writer holds the index
@@ -146,9 +149,7 @@ def test_check_finds_drift_and_repair_fixes_it(tmp_path: Path, small_corpus: Pat
 
     from notes_rag.cli import app
 
-    settings = make_settings(tmp_path / "data")
-    index = HybridIndex(settings, embedder)
-    run(settings, [small_corpus], index=index, with_papers=False)
+    settings, index = _ingested(tmp_path, small_corpus, embedder)
     lost = sorted(index.chunk_ids())[:3]
     index.collection.delete(ids=lost)  # drift: three chunks lose their vectors
     index.close()
@@ -165,9 +166,7 @@ def test_a_reader_sees_another_writers_ingest_without_restart(
     tmp_path: Path, small_corpus: Path, embedder: Embedder
 ) -> None:
     """Two HybridIndex objects on one folder stand for the API (reader) and an ingest (writer) in two processes."""
-    settings = make_settings(tmp_path / "data")
-    writer = HybridIndex(settings, embedder)
-    run(settings, [small_corpus], index=writer, with_papers=False)
+    settings, writer = _ingested(tmp_path, small_corpus, embedder)
     reader = HybridIndex(settings, embedder)
     assert reader.search_lexical("ColBERT late interaction", 3) == [] or all(
         "ColBERT" not in reader.get_chunks([i])[i].text for i, _ in reader.search_lexical("ColBERT late interaction", 3)

@@ -135,8 +135,6 @@ class HybridIndex:
             )
         stale = sorted(old - set(new_ids))
         self._chroma_delete(stale)
-        self._bm25 = None
-        self._parts = None
         return len(fresh), len(stale), len(new_ids) - len(fresh)
 
     def remove_source(self, key: str) -> int:
@@ -148,8 +146,6 @@ class HybridIndex:
             self.db.execute("DELETE FROM sources WHERE key = ?", (key,))
             self._bump()
         self._chroma_delete(old)
-        self._bm25 = None
-        self._parts = None
         return len(old)
 
     def repair(self) -> int:
@@ -188,8 +184,6 @@ class HybridIndex:
             self._bump()
         self.client.delete_collection(self.settings.collection)
         self.collection = get_collection(self.client, self.settings.collection)
-        self._bm25 = None
-        self._parts = None
 
     def _chroma_upsert(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), self._batch):
@@ -269,8 +263,8 @@ class HybridIndex:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def _bump(self) -> None:
-        """Inside a write transaction: one more write generation, so every process reading this index (an API
-        replica beside an ingest) rebuilds its BM25 and part caches on its next request."""
+        """Inside a write transaction: one more write generation, so every reader of this index (this object, or an
+        API replica beside an ingest) rebuilds its BM25 and part caches on its next access (``refresh``)."""
         self.db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
 
     @property
@@ -278,9 +272,11 @@ class HybridIndex:
         """The index's write generation (a cheap read: one row)."""
         return int(self.db.execute("SELECT value FROM generation WHERE id = 1").fetchone()[0])
 
-    bm25_generation: int | None = None
-    """The write generation the in-memory BM25 was built at (None before the first search): /readyz reports it and
-    `notes-rag check --replica` compares it with the store's."""
+    @property
+    def bm25_generation(self) -> int | None:
+        """The write generation the in-memory BM25 was built at (None before the first search): /readyz reports it
+        and `notes-rag check --replica` compares it with the store's."""
+        return self._generation if self._bm25 is not None else None
 
     def refresh(self) -> bool:
         """Drop the caches built at an older generation (another process wrote); True when they were stale."""
@@ -300,7 +296,6 @@ class HybridIndex:
         if self._bm25 is None:
             rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY source_key, position").fetchall()
             self._bm25 = BM25Index([r[0] for r in rows], [r[1].split() for r in rows], self.tokenizer)
-            self.bm25_generation = self._generation
         return self._bm25
 
     @property
