@@ -515,6 +515,176 @@ for text in [
     "What top-1 accuracy does LoRA reach on ImageNet?",
 ]:
     q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss"], answerable=False)
+# ---- fresh: written in session 15 before any run on them, from sections the tuning questions above do not use.
+# They check that changes made for the questions above carry over; tagged so reports can show them apart.
+FRESH = ["fresh"]
+q(
+    "What does the 3Blue1Brown series call the number a neuron holds?",
+    "The value of a neuron is called its activation.",
+    [note(S, "Chapter 1. neural network (multilayer perceptron)", "the values (normalized between 0 to 1) of neurons are called *activation*")],
+    tags=FRESH,
+)
+q(
+    "How many dimensions does a GPT-3 word embedding have?",
+    "12,288 dimensions, with 50k words.",
+    [note(S, "Chapter 5. How LLM work", "word embedding (word vector) in gpt-3 has 12,288 dimensions, with 50k words")],
+    tags=FRESH,
+)
+q(
+    "Why was the spam dataset balanced in the classification fine-tuning chapter?",
+    "With 99% non-spam, a model gets 99% accuracy regardless of how it does on spam.",
+    [note(S, "Discussion", "if the dataset has 99% of non-spams, the model automatically get 99% accuracy")],
+    tags=FRESH,
+)
+q(
+    "What are the three categories of transformer models in the Hugging Face course?",
+    "GPT autoregressive, BERT auto-encoding and BART/T5 sequence-to-sequence transformers.",
+    [note(S, "Transformer models", "BERT: auto-encoding transformers")],
+    tags=FRESH,
+)
+q(
+    "How does Tree of Thought deal with a branch that doesn't work?",
+    "It backtracks to the parent branch to explore alternatives.",
+    [note(S, "Yao et al. Tree of Thought (2023)", "it backtracks to the parent branch to explore alternatives")],
+    tags=FRESH,
+)
+q(
+    "What phrase does zero-shot chain-of-thought add to the prompt?",
+    "Let's think step by step.",
+    [note(S, "Prompt Engineering Overview", "add \"let's think step by step\" to the original prompt")],
+    tags=FRESH,
+)
+q(
+    "What sampling temperature is recommended for creative use?",
+    "0.7 is recommended for creative use.",
+    [note(S, "sampling", "0.7 is recommended for creative use")],
+    tags=FRESH,
+)
+q(
+    "What biases does AI as a judge suffer from?",
+    "Self-bias, favouring its own responses, and verbosity bias, favouring verbose responses.",
+    [note(S, "subjective evaluation", "verbosity bias: favors verbose responses")],
+    tags=FRESH,
+)
+q(
+    "What are the three categories of tools an agent can use?",
+    "Knowledge augmentation, capability extension and acting upon their environment.",
+    [note(S, "Agent", "tools can fall into 3 categories: knowledge augmentation, capability extension and to act upon their environment")],
+    tags=FRESH,
+)
+q(
+    "What are the three components of a model's memory?",
+    "Internal memory, short-term memory and long-term memory.",
+    [note(S, "Memory", "long-term memory: RAG, persisted across tasks")],
+    tags=FRESH,
+)
+q(
+    "When does the agent loop of the OpenAI Agents SDK stop?",
+    "When final_output is present, that is, the output has no tool calls or handoffs.",
+    [note(S, "Openai agents sdk (production version of swarm)", "final_output is when the output does not have tool calls or handoffs")],
+    tags=FRESH,
+)
+q(
+    "What is infilling finetuning used for?",
+    "Finetuning for masked tasks, used in editing and code debugging.",
+    [note(S, "RAG & Finetuning", "the latter is called *infilling finetuning*, used in editing and code debugging")],
+    tags=FRESH,
+)
+q(
+    "When should response_format be used rather than function calling for structured output?",
+    "response_format for the end user, function calling for tool use.",
+    [note(S, "structured output (openai doc)", "use response_format for end user, function calling for tool use")],
+    tags=FRESH,
+)
+q(
+    "What share of global electricity do data centers consume?",
+    "An estimated 1-2%, reaching between 4% and 20% by 2030.",
+    [note(S, "modeling", "data centers are estimated to consume 1–2% of global electricity")],
+    tags=FRESH,
+)
+q(
+    "Which is generally better, AWQ or GPTQ?",
+    "GPTQ: AWQ < GPTQ generally.",
+    [note(L, "Speedup the inference of LLMs", "AWQ < GPTQ generally")],
+    tags=FRESH,
+)
+q(
+    "What does SGLang's RadixAttention reuse?",
+    "The KV cache: prompts with identical prefixes share intermediate KV cache.",
+    [note(L, "Speedup the inference of LLMs", "prompts with identical prefixes to share intermediate KV cache")],
+    tags=FRESH,
+)
+for text in [
+    "What validation accuracy did I get on the spam classification dataset?",
+    "What embedding dimension does GPT-4 use according to 3Blue1Brown?",
+    "How much did it cost to train Llama 2 7B?",
+    "What accuracy did Tree of Thought reach on the Game of 24?",
+    "What ROUGE-L score did GraphRAG reach on query-focused summarization?",
+    "What was the final loss of my micrograd training run?",
+    "Which vector database did I pick for my bookmark organizer project?",
+    "How many tokens per second did Groq's LPU reach in my benchmark?",
+    "What top-p value did I use for my chatbot?",
+    "How many hours did my DPO training run take?",
+    "How many parameters did my distilled student model have?",
+    "What recall@5 did my hybrid search reach?",
+]:
+    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH], answerable=False)
+# ---- fresh2: written in session 15 before the changes of that session, and not run until they were done: the
+# untouched check of whether those changes carry over.
+FRESH2 = ["fresh2"]
+for question, answer, ctx in [
+    ("Who wrote 'ChatGPT is a blurry JPEG of the web'?", "Ted Chiang.",
+     note(G, "Ch 2 Training LLM and Text Generation", "ChatGPT is a blurry JPEG of the web, by Ted Chiang.")),
+    ("What are the two camps on the true nature of LLMs?",
+     "Those who believe LLMs merely model surface statistics without true reasoning, and those who believe they are more.",
+     note(G, "Ch 2 Training LLM and Text Generation", "there are two \"camps\" - those who believe they are merely modelling surface statistics")),
+    ("Which article in my reading guide talks about Othello-GPT?",
+     "Do Large Language Models learn world models or just surface statistics? By Kenneth Li.",
+     note(G, "Ch 2 Training LLM and Text Generation", "Do Large Language Models learn world models or just surface statistics? By Kenneth Li.")),
+    ("What does the attention pattern measure?",
+     "The relevance of embeddings: the dot product of key and query vectors, bigger means more relevant.",
+     note(S, "Chapter 6. Attention in transformers", "*attention pattern* is the dot product of key vectors and query vectors to assess the relevance of embeddings")),
+    ("What does weight decay do?", "It nudges weights towards 0 by a small amount.",
+     note(S, "Discussion", "weight decay: nudge weights towards 0 by a small amount")),
+    ("Which two files can a Hugging Face model be reconstructed from?",
+     "A config file and a state dictionary, which contains the weights.",
+     note(S, "inference process", "model can be reconstructed with two files, a config file a a *state dictionary*, which contains weights")),
+    ("Why are attention masks needed when batching sequences of different lengths?",
+     "The padding tokens would also be analyzed by the attention layer; attention masks avoid that.",
+     note(S, "inference process", "the padding tokens also gets analyzed, use *attention masks* to avoid that")),
+    ("How does top-p sampling pick tokens?",
+     "It sums the probabilities of the most likely tokens in descending order and stops when the sum reaches p (.9 to .95).",
+     note(S, "sampling", "the model sums the probabilities of the most likely tokens in descending order and stops when the sum reaches p (.9 to .95)")),
+    ("What does a perplexity of 3 mean?",
+     "With equally likely tokens, the model has a 1 in 3 chance of predicting the next token correctly.",
+     note(S, "model eval metrics", "a perplexity of 3 means that this model has a 1 in 3 chance of predicting the next token correctly")),
+    ("What are the four main language model metrics?",
+     "Cross entropy, perplexity, bits-per-character (BPC) and bits-per-byte (BPB).",
+     note(S, "model eval metrics", "four main metrics: cross entropy, perplexity, bits-per-character (BPC), bits-per-byte (BPB)")),
+    ("What are guardrails for in the OpenAI Agents SDK?",
+     "To moderate content; they raise exceptions that halt agent runs.",
+     note(S, "Openai agents sdk (production version of swarm)", "use guardrails to moderate content; exceptions are raised that will halt agent runs")),
+    ("What limitations of LLMs does the Flow Engineering talk list?",
+     "LLMs are stateless, don't complain about errors and don't make good judgement off the shelf.",
+     note(S, "Flow Engineering", "LLMs are stateless; they don't remember chat history")),
+    ("What is a sparse auto-encoder used for in the tracing-thoughts paper club notes?",
+     "Sparse auto-encoders (SAE) are used for interpretation studies.",
+     note(S, "Tracing the thoughts of LLMs paper club", "Sparse auto-encoder (SAE) for interpretation studies")),
+]:
+    q(question, answer, [ctx], tags=FRESH2)
+for text in [
+    "How many layers does GPT-3 have according to 3Blue1Brown?",
+    "What accuracy did the spam classifier reach in the Raschka book?",
+    "How many GPUs did the GraphRAG authors use?",
+    "What perplexity does GPT-3 reach in Chip Huyen's book?",
+    "What is the context length of GPT-4 according to my notes?",
+    "How much VRAM did my Llama 2 70B inference need?",
+    "What reward score did my RLHF reward model reach?",
+    "How many demonstrations did I write for my SFT dataset?",
+    "In which year did I finish reading the AI Engineering book?",
+    "What batch size did I use in my PyTorch quick start training?",
+]:
+    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH2], answerable=False)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
