@@ -165,3 +165,83 @@ def test_a_closing_source_line_cites_the_sentences_before_it() -> None:
     # a sentence that merely mentions sources is content, not a source line
     prose = "Use DPO [1]. Sources say many things about it in general, see [2]."
     assert move_source_lines(prose) == prose
+
+
+def test_a_number_must_count_what_its_source_counts() -> None:
+    g = GroundingChecker()
+    ctx = "GPT has 96 attention heads, which makes attention layer 96 times the size. Takes up to 30min. BLEU 28.4 41.8"
+    # the source has 96, but as heads: "96 layers" is a different claim
+    assert g.claim_problems("GPT has 96 layers.", ctx, False, "How many layers does GPT have?") == [
+        "'96 layers' not in the source"
+    ]
+    assert g.claim_problems("GPT has 96 attention heads.", ctx, False) == []
+    # units compare by prefix ("30min"), and a number given bare (a table cell) may carry its unit in front
+    assert g.claim_problems("A pair takes up to 30 minutes.", ctx, False) == []
+    assert g.claim_problems("The model reaches 28.4 BLEU.", ctx, False) == []
+
+
+def test_a_leading_decimal_is_a_number_and_alternatives_are_names() -> None:
+    g = GroundingChecker()
+    ctx = "temperatures are between 0 and 2; 0.7 is recommended for creative use. GPT, BERT and BART/T5 models"
+    # "0.7 is ..." opens with a number, not the list marker "0."
+    assert g.claim_problems("0.7 is recommended for creative use.", ctx, False) == []
+    assert g.claim_problems("0.9 is recommended for creative use.", ctx, False) == ["number 0.9 not in the source"]
+    assert specific_terms("GPT, BERT, BART/T5") == ["GPT", "BERT", "BART", "T5"]
+    assert g.claim_problems("The three are GPT, BERT and BART/T5.", ctx, False) == []
+
+
+def test_an_answer_to_a_question_about_my_work_cannot_come_from_a_paper() -> None:
+    g = GroundingChecker()
+    table = "Model GPT-2 M (LoRA) accuracy 71.3 on the validation split"
+    sentence = "The validation accuracy was 71.3."  # no "I" or "my" in the sentence: the question makes it personal
+    assert g.claim_problems(sentence, table, True, "What validation accuracy did I get?") == [
+        "a claim about your own work cites a paper"
+    ]
+    assert g.claim_problems(sentence, table, True, "What validation accuracy does LoRA reach?") == []
+
+
+def test_a_personal_value_needs_its_qualifier_next_to_a_number(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the notes hold "99% accuracy" (a thought experiment about spam data), not the user's validation accuracy
+    found = pipeline.retriever.retrieve("spam dataset 99% accuracy", k=12, config=None, filters={"type": "note"}).hits
+    bait = [h for h in found if "99% accuracy" in h.chunk.text]
+    assert bait
+    g = pipeline.grounding
+    verdict = g.answerability("What validation accuracy did I get on the spam classification dataset?", bait)
+    assert not verdict.answerable and verdict.missing == ["validation accuracy"]
+    # without the qualifier, the bare number next to "accuracy" is what the question asks about
+    assert g.answerability("What accuracy did I get on the spam classification dataset?", bait).answerable
+
+
+def test_a_filler_sentence_does_not_sink_a_supported_answer(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("What learning rate do the DPO training tips recommend?", [])
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "5e-7" in h.chunk.text)
+    filler = "This is the condition that determines whether the agent should continue executing or terminate."
+    answer = pipeline.finish(prep, f"Lower the learning rate to 5e-7 for DPO [{n}]. {filler[:-1]} [{n}].", {})
+    assert not answer.refused and answer.dropped == [filler] and filler not in answer.answer
+    assert [c.supported for c in answer.citations] == [True]
+    # nothing supported at all: refused, not emptied
+    alone = pipeline.finish(prep, f"{filler[:-1]} [{n}].", {})
+    assert alone.refused and alone.refusal_reason == "no_support"
+
+
+def test_a_rare_word_the_notes_hold_passes_the_cosine_floor(pipeline) -> None:  # type: ignore[no-untyped-def]
+    question = "What is infilling finetuning used for?"
+    best = pipeline.retriever.retrieve(question).best_similarity
+    assert best < pipeline.settings.answer.min_evidence  # the embedder alone would refuse it
+    prep = pipeline.prepare(question, [])
+    assert not prep.refused and "infilling finetuning" in prep.hits[0].chunk.text
+    # an off-topic question is still refused below the floor
+    assert pipeline.prepare("What is a good recipe for a sourdough starter?", []).refused
+
+
+def test_my_notes_means_the_notes_and_a_summarising_note_gets_a_slot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("According to my notes, which weight matrices is LoRA applied to?", [])
+    assert prep.hits and all(h.chunk.source.type == "note" for h in prep.hits)
+    # four InstructGPT paper chunks outrank the note that lists the method's three steps in the fused list; the note
+    # found by a notes-only search comes first
+    question = "What are the three steps of the InstructGPT training method?"
+    fused = pipeline.retriever.retrieve(question, k=12).hits
+    assert all(h.chunk.source.type == "paper" for h in fused[:4])
+    contexts = pipeline.prepare(question, []).hits
+    assert contexts[0].chunk.source.type == "note" and "comparison data" in contexts[0].chunk.text
+    assert [h.chunk.id for h in contexts[1:]] == [h.chunk.id for h in fused[:3]]

@@ -123,12 +123,16 @@ def _hit(kind: str, n: int, sim: float) -> ScoredChunk:
     return ScoredChunk(chunk=chunk, score=1.0 / (n + 1), dense_score=sim)
 
 
-def test_a_close_note_takes_the_last_slot_from_papers() -> None:
+def test_a_close_note_takes_a_slot_from_papers_and_comes_first() -> None:
     papers = [_hit("paper", i, 0.7 - i * 0.01) for i in range(6)]
     close, far = _hit("note", 9, 0.62), _hit("note", 9, 0.5)
     got = keep_a_note([*papers[:5], close, papers[5]], k=4, margin=0.1)
-    assert [h.chunk.id for h in got[:4]] == ["paper0", "paper1", "paper2", "note9"]
+    assert [h.chunk.id for h in got[:4]] == ["note9", "paper0", "paper1", "paper2"]
     assert [h.chunk.id for h in got[4:]] == ["paper3", "paper4", "paper5"]  # nothing lost, order kept
+    # a note outside the fused list, found by the notes-only search, is a candidate too
+    outside = keep_a_note(papers, k=4, margin=0.1, closest=[_hit("note", 7, 0.65)])
+    assert [h.chunk.id for h in outside[:4]] == ["note7", "paper0", "paper1", "paper2"]
+    assert keep_a_note(papers, k=4, margin=0.1, closest=[far]) == papers
     assert keep_a_note([*papers[:5], far], k=4, margin=0.1)[3].chunk.id == "paper3"  # too far from the best
     with_note = [papers[0], _hit("note", 1, 0.3), *papers[1:4], close]
     assert keep_a_note(with_note, k=4, margin=0.1) == with_note  # a note is already there

@@ -22,7 +22,8 @@ from rag_service.types import ScoredChunk
 # "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
 _PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
 # list markers and step labels are not claims: "1. prefill: ..." does not state the number 1
-_ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[-*•]|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
+# (followed by a space: the "0." of "0.7 is recommended" is a number, not a list marker)
+_ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 # "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
 _ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
 # A question that asks for a value: the evidence must hold a number next to the asked attribute.
@@ -71,7 +72,9 @@ def specific_terms(text: str) -> list[str]:
     """Names a question or claim hinges on: words with a capital after the first letter or a digit (QLoRA, GPT-3,
     Mistral-7B, MoE), all-caps words (BLEU, ROUGE-L), and capitalised words not opening the sentence."""
     out: list[str] = []
-    for m in _TERM.finditer(re.sub(r"['’]s\b", "", text)):  # possessives: "LangGraph's" -> "LangGraph"
+    # possessives: "LangGraph's" -> "LangGraph"; alternatives: "BART/T5" names BART and T5, each on its own
+    text = re.sub(r"(?<=[A-Za-z0-9])/(?=[A-Za-z])", " ", re.sub(r"['’]s\b", "", text))
+    for m in _TERM.finditer(text):
         word = m.group()
         first = m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", '"'))
         letters = re.sub(r"[^A-Za-z]", "", word)
@@ -93,6 +96,57 @@ def specific_terms(text: str) -> list[str]:
                 continue
             out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
     return out
+
+
+def about_notes(question: str) -> bool:
+    """The question names the notes as its source: "according to my notes", "my ReAct notes", "my reading list"."""
+    return bool(_ABOUT_NOTES.search(question))
+
+
+def is_personal(question: str) -> bool:
+    """The question asks about the user's own work ("what accuracy did I get"), not about the notes themselves."""
+    return bool(question) and bool(_PERSONAL.search(_ABOUT_NOTES.sub("the notes", question)))
+
+
+# a number and the word it counts: "96 layers", "30 minutes", "12,288 dimensions" (units split off first)
+_COUNTED = re.compile(r"(?<![\w.\-/])(\d+(?:[.,]\d+)*)\s+([A-Za-z]{3,})")  # not the 3 of "GPT-3 word"
+# words after a number that are not what it counts
+_NOT_UNIT = frozenset(
+    re.findall(r"\w+", "and are but for from has have into its not now off one only onto per than that the then")
+    + re.findall(r"\w+", "this to was were when which while with")
+)
+
+
+def _counted(text: str) -> list[tuple[str, str]]:
+    """(normalised number, the word after it) pairs of a text."""
+    return [
+        (normalise_number(m.group(1)), m.group(2).lower())
+        for m in _COUNTED.finditer(split_units(text))
+        if m.group(2).lower() not in _NOT_UNIT
+    ]
+
+
+def _other_unit(number: str, unit: str, context: str) -> bool:
+    """The context counts ``number`` in something else and never in ``unit``: "GPT has 96 attention heads" does not
+    say "96 layers". Prefixes compare, so "30min" holds "30 minutes"; a number the context gives without a word
+    after it (a table cell, "BLEU 28.4") may have its unit just before it, and says nothing against it."""
+    words = re.findall(r"\d+(?:[.,]\d+)*|[A-Za-z]+", split_units(context))
+    other = False
+    for i, w in enumerate(words):
+        if not (w[:1].isdigit() and normalise_number(w) == number):
+            continue
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        counts = len(nxt) >= 3 and nxt.isalpha() and nxt not in _NOT_UNIT
+        near = words[i + 1 : i + 4] + ([] if counts else words[max(0, i - 2) : i])
+        if any(_same_word(unit, x.lower()) for x in near):
+            return False
+        other = other or counts
+    return other
+
+
+def _same_word(a: str, b: str) -> bool:
+    n = min(len(a), len(b), 4)
+    return n >= 3 and a[:n] == b[:n]
 
 
 @dataclass
@@ -142,11 +196,20 @@ class GroundingChecker:
         (``common``): "sourdough", "Kubernetes", "DDIM". Such a word is what the question is about, and nothing in
         the sources can answer for it."""
         out = []
-        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", question):
+        for word in re.findall(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*", question):  # whole: "3Blue1Brown"
             stems = self.tokenizer(word)
             if stems and stems[0] not in _GENERIC and not known(stems[0]) and not common(word):
                 out.append(word)
         return list(dict.fromkeys(out))
+
+    def lexical_match(self, question: str, hits: list[ScoredChunk], common: Callable[[str], bool]) -> bool:
+        """One hit holds every content word of the question, and one of them is no everyday English word: "What is
+        infilling finetuning used for?" is answered under a heading the embedder scores low (it spells "infilling"
+        in pieces), so the cosine floor must not refuse it."""
+        words = [w for w in re.findall(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9-]*", question) if self.tokenizer(w)]
+        content = {s for w in words for s in self.tokenizer(w) if s not in _GENERIC}
+        rare = [w for w in words if not common(w) and any(s not in _GENERIC for s in self.tokenizer(w))]
+        return bool(content and rare) and any(content <= self._stems(h.chunk.index_text) for h in hits)
 
     def answerability(
         self, question: str, hits: list[ScoredChunk], min_coverage: float | None = None, rare: Sequence[str] = ()
@@ -154,7 +217,7 @@ class GroundingChecker:
         """Whether the hits hold the question's specific terms, its ``rare`` words (see rare_words) and enough of
         its content words (``min_coverage``, default the checker's own)."""
         question = re.sub(r"['’]s\b", "", question)
-        personal = bool(_PERSONAL.search(_ABOUT_NOTES.sub("the notes", question)))
+        personal = is_personal(question)
         usable = [h for h in hits if h.chunk.source.type == "note"] if personal else hits
         evidence = "\n".join(f"{h.chunk.index_text}" for h in usable)
         stems, nums = self._stems(evidence), numbers(evidence)
@@ -194,10 +257,18 @@ class GroundingChecker:
         return out
 
     def _asked_value(self, question: str) -> str | None:
-        """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy."""
+        """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy, "my final
+        validation accuracy" -> validation accuracy (its qualifier too: a bare "99% accuracy" is not it)."""
         noun = _VALUE_NOUN.search(question)
         if noun:
-            return noun.group(1)
+            before = re.findall(r"[A-Za-z][\w-]*", question[: noun.start()])
+            qualifiers: list[str] = []
+            for word in reversed(before[-2:]):
+                stems = self.tokenizer(word)
+                if not stems or stems[0] in _GENERIC or _PERSONAL.fullmatch(word):
+                    break
+                qualifiers.insert(0, word)
+            return " ".join([*qualifiers, noun.group(1)])
         how = _HOW.search(question)
         if how is None:
             return None
@@ -237,12 +308,16 @@ class GroundingChecker:
         evidence by the gate) may be restated. Empty when nothing is wrong."""
         problems: list[str] = []
         sentence = _ENUMERATOR.sub("", sentence)
-        if context_is_paper and _PERSONAL.search(sentence):
+        # "The validation accuracy ... was 71.3%" answering "what accuracy did I get?" is about the user's work too
+        if context_is_paper and (_PERSONAL.search(sentence) or is_personal(question)):
             problems.append("a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)
         q_stems, q_nums = self._analysed(question)
         ctx_nums = ctx_nums | q_nums
         problems += [f"number {n} not in the source" for n in sorted(numbers(sentence)) if n not in ctx_nums]
+        problems += [
+            f"'{n} {unit}' not in the source" for n, unit in _counted(sentence) if _other_unit(n, unit, context)
+        ]
         stems = ctx_stems | q_stems
         problems += [
             f"'{t}' not in the source"

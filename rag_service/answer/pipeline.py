@@ -21,7 +21,7 @@ from rag_service.answer.cite import (
     split_sentences,
     strip_unknown_keys,
 )
-from rag_service.answer.grounding import Answerability, GroundingChecker
+from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes
 from rag_service.answer.llm import LLMHandle
 from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
@@ -114,6 +114,8 @@ class AnswerPipeline:
         question = self.condense(message, history)
         condense_ms = (time.perf_counter() - t0) * 1000
         a = self.settings.answer
+        if about_notes(question) and not (filters or {}).get("type"):  # "according to my notes": not the papers
+            filters = {**(filters or {}), "type": "note"}
         result = self.retriever.retrieve(question, k or a.max_contexts, filters, config, note_margin=a.note_margin)
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
         # check and citations see exactly that part.
@@ -134,7 +136,7 @@ class AnswerPipeline:
         rare = self.grounding.rare_words(question, index.bm25.knows, index.embedder.is_common_word)
         verdict = self.grounding.answerability(question, hits, opts.weak_band_coverage if weak else None, rare)
         reason = None
-        if best < self.settings.answer.min_evidence:
+        if best < opts.min_evidence and not self.grounding.lexical_match(question, hits, index.embedder.is_common_word):
             reason = "weak_evidence"
         elif not verdict.answerable:
             reason = "not_in_sources"
@@ -189,6 +191,9 @@ class AnswerPipeline:
         inferred |= repaired
         text = collapse_keys(text)
         text, dropped, main_failed = self.verifier.check_claims(prep.hits, prep.question, text)
+        if not main_failed:
+            text, weak = self.verifier.drop_unsupported(prep.hits, text)
+            dropped += weak
         if main_failed or len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)

@@ -53,6 +53,28 @@ class Verifier:
         text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
         return text, dropped, main_failed
 
+    def drop_unsupported(self, hits: list[ScoredChunk], text: str) -> tuple[str, list[str]]:
+        """Drop cited sentences their sources, together, do not support (score under the threshold): one filler
+        sentence ("This is the condition that decides ...") would otherwise mark a true answer's citation
+        unsupported and refuse it. Nothing is dropped when nothing would be left: that answer is refused as it is."""
+        weak: list[tuple[str, str]] = []
+        kept = 0
+        for raw in split_sentences(text):
+            parsed = cited_sentences(raw)
+            if len(parsed) != 1 or not parsed[0].keys or len(parsed[0].text.split()) < 3:
+                continue
+            cited = [hits[n - 1] for n in parsed[0].keys if 0 < n <= len(hits)]
+            if cited and self.checker.support(parsed[0].text, _joint(cited)[0]).score < self.threshold:
+                weak.append((raw, parsed[0].text))
+            else:
+                kept += 1
+        if not kept:
+            return text, []
+        for raw, _ in weak:
+            text = text.replace(raw, "", 1)
+        text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+        return text, [sent for _, sent in weak]
+
     def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
         return self.entails(sentence, *_joint([hits[n - 1] for n in keys]), question)
@@ -95,7 +117,7 @@ class Verifier:
         ``inferred`` in the response. Unsupported, uncited sentences stay as they are (and count against support)."""
         inferred: set[int] = set()
         for sent in cited_sentences(text):
-            if sent.keys or len(sent.text.split()) < 4:
+            if sent.keys or len(sent.text.split()) < 3:
                 continue
             scored = [(self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)]
             score, n = max(scored)

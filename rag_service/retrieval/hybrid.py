@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,22 +31,27 @@ class RetrievalConfig:
     window: bool = True
 
 
-def keep_a_note(hits: list[ScoredChunk], k: int, margin: float) -> list[ScoredChunk]:
-    """The notes are what the user wrote: when the top ``k`` are all paper chunks but a note section in the next
-    ``k`` is nearly as close to the query (cosine within ``margin`` of the best), it takes the last slot. On the
-    golden set, 7 of 35 note questions had their note outside the top 4, five of them behind four chunks of the
-    paper the note summarises."""
+def keep_a_note(
+    hits: list[ScoredChunk], k: int, margin: float, closest: Sequence[ScoredChunk] = ()
+) -> list[ScoredChunk]:
+    """The notes are what the user wrote: when the top ``k`` are all paper chunks but a note section is nearly as
+    close to the query (cosine within ``margin`` of the best), it takes the first slot (the last paper goes). Candidates are the notes among
+    the next ``k`` hits, then ``closest`` (the nearest notes by embedding, found apart: a paper's many chunks can push
+    its one summarising note out of the fused list altogether). On the golden set, 7 of 35 note questions had their
+    note outside the top 4, five of them behind four chunks of the paper the note summarises."""
     top = hits[:k]
     if len(top) < k or any(h.chunk.source.type == "note" for h in top):
         return hits
     best = max((h.dense_score or 0.0) for h in top)
-    note = next(
-        (h for h in hits[k : 2 * k] if h.chunk.source.type == "note" and (h.dense_score or 0.0) >= best - margin),
-        None,
-    )
+    candidates = [h for h in hits[k : 2 * k] if h.chunk.source.type == "note"] + [
+        h for h in closest if h.chunk.id not in {x.chunk.id for x in hits}
+    ]
+    note = next((h for h in candidates if (h.dense_score or 0.0) >= best - margin), None)
     if note is None:
         return hits
-    return [*top[: k - 1], note, *[h for h in hits[k - 1 :] if h is not note]]
+    # first, not last: the small local model answers mostly from the first contexts, and the user's own summary is
+    # what the answer should rest on, with the paper's chunks for detail
+    return [note, *top[: k - 1], *[h for h in hits[k - 1 :] if h is not note]]
 
 
 log = logging.getLogger("notes_rag.retrieval")
@@ -129,8 +135,17 @@ class HybridRetriever:
         if cfg.window:
             hits = expand_windows(self.index, hits[: 2 * k], s.window_chars)
         if note_margin is not None and (filters or {}).get("type") != "paper":
-            hits = keep_a_note(hits, k, note_margin)
+            closest = [] if degraded else self._closest_notes(qvec, hits[:k], filters)
+            hits = keep_a_note(hits, k, note_margin, closest)
         return RetrievalResult(hits=hits[:k], timings=timings, best_similarity=best, degraded=degraded)
+
+    def _closest_notes(self, qvec: np.ndarray, top: list[ScoredChunk], filters: Filters | None) -> list[ScoredChunk]:
+        """The two note chunks nearest the query by embedding, asked only when ``top`` holds no note."""
+        if any(h.chunk.source.type == "note" for h in top):
+            return []
+        found = self.index.search_dense(qvec, 2, {**(filters or {}), "type": "note"})
+        chunks = self.index.get_chunks([cid for cid, _ in found])
+        return [ScoredChunk(chunk=chunks[cid], score=0.0, dense_score=cos) for cid, cos in found if cid in chunks]
 
     def _vectors(self, ids: list[str], chunks: dict[str, Chunk]) -> dict[str, np.ndarray]:
         """Without Chroma, the pool's vectors come from the local embedder (a few dozen chunks: well under a second),
