@@ -52,6 +52,11 @@ def count_tokens(address: str, text: str) -> int:
     return len(httpx.post(f"{address}/tokenize", json={"content": text}, timeout=60).json()["tokens"])
 
 
+def _set_of(tags: list[str]) -> str:
+    """Which batch of the golden set a question belongs to (eval/data/build_golden.py)."""
+    return next((t for t in ("fresh2", "fresh") if t in tags), "development")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", type=Path, required=True)
@@ -191,6 +196,20 @@ def main() -> None:
             print(f"| ALCE citation recall / precision, {what} | {rec:.1f} / {prec:.1f} (n={len(scored)}) |")
     if answered:
         print(f"| total per answered question p50 | {statistics.median(r['total'] for r in answered):.1f} s |")
+    sets = Counter(_set_of(r["item"].tags) for r in rows)
+    if len(sets) > 1:  # the development questions apart from those written later to check that changes carry over
+        print("\n| set | unanswerable refused | ... answered with a number + supported citation ", end="")
+        print("| false refusals | keywords | gold cited |")
+        print("|---|---|---|---|---|---|")
+        for name in sets:
+            part = [r for r in rows if _set_of(r["item"].tags) == name]
+            un = [r for r in part if not r["item"].answerable]
+            ok = [r for r in part if r["item"].answerable]
+            print(
+                f"| {name} | {sum(r['refused'] for r in un)}/{len(un)} | {sum(r['fabricated'] for r in un)}/{len(un)} "
+                f"| {sum(r['refused'] for r in ok)}/{len(ok)} | {sum(r['keywords'] for r in ok)}/{len(ok)} "
+                f"| {sum(r['gold_cited'] for r in ok)}/{len(ok)} |"
+            )
     refused_fast = [r["total"] for r in unans_rows if r["refused"] and not r["generated"]]
     if refused_fast:
         print(f"| refusal before generation p50 | {statistics.median(refused_fast) * 1000:.0f} ms |")
