@@ -685,6 +685,50 @@ for text in [
     "What batch size did I use in my PyTorch quick start training?",
 ]:
     q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH2], answerable=False)
+# ---- fresh3: written after fresh2 had been used to find bugs (so fresh2 is no longer untouched), before the final
+# runs, and not run until then.
+FRESH3 = ["fresh3"]
+for question, answer, ctx in [
+    ("What is stochastic gradient descent in the backpropagation notes?",
+     "Batching the training set and performing backpropagation on a batch, which is faster.",
+     note(S, "Chapter 3. Backpropagation", "we batch training set and perform the backpropagation on a batch; this is faster; this is called *stochastic gradient descent*")),
+    ("How many tokens does GPT-4's vocabulary have?", "100,000 tokens.",
+     note(S, "Language Models", "vocabulary (100, 000 for GPT-4)")),
+    ("What are the three common techniques to adapt a model to specific tasks?",
+     "Prompt engineering, RAG and finetuning.",
+     note(S, "Foundation Models", "3 common techniques to adapt a model to specific tasks: prompt engineering, RAG and finetuning")),
+    ("What is the most common kind of quantization?", "Post-training quantization (PTQ).",
+     note(S, "memory management", "post-training quantization (PTQ) is the most common")),
+    ("How does model merging differ from ensembling?",
+     "Merging mixes the parameters of the models; ensembling combines only their outputs and keeps each model intact.",
+     note(S, "Finetuning techniques", "ensembling typically combines only model outputs while keeping each constituent model intact")),
+    ("What is query rewriting in RAG?", "Supplementing the query with the necessary context information.",
+     note(S, "RAG", "query rewrite: supplement query with necessary context information")),
+    ("What is the trade-off of chunk size in retrieval?",
+     "Smaller chunks give more diverse information but more chunks to process and store; larger ones preserve context.",
+     note(S, "RAG", "smaller chunks -> more diverse info, but more chunks to process and store")),
+    ("What is prompt extraction?", "Getting the prompts used by the system.",
+     note(S, "Chapter 5, Prompt Engineering", "prompt extraction: get prompts used by the system")),
+    ("What mechanisms do reasoning LLMs use?",
+     "Inference-time scaling, reinforcement learning, and supervised fine-tuning before RL.",
+     note(S, "Understand Reasoning LLMs", "inference-time scaling: use more resources for inference to get better answers")),
+    ("What is a masked language model?", "A model that predicts a token based on the tokens before and after it.",
+     note(S, "Language Models", "masked language model (predict based on before and after the targeted token)")),
+    ("What does functional correctness measure?", "Whether the model performs the tasks it is assigned.",
+     note(S, "Exact evaluation", "measures whether the model performs the tasks it is assigned")),
+]:
+    q(question, answer, [ctx], tags=FRESH3)
+for text in [
+    "How many hidden layers did the 3Blue1Brown digit network have?",
+    "What chunk overlap did I use in my RAG pipeline?",
+    "Which reranker model does Chip Huyen recommend?",
+    "What learning rate did DeepSeek use for its RL training?",
+    "How much faster is term-based retrieval than embedding-based retrieval?",
+    "How many model merges did I try?",
+    "What was the price per million tokens of GPT-4?",
+    "How many people attended the VAR paper club?",
+]:
+    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH3], answerable=False)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")

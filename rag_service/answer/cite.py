@@ -103,7 +103,8 @@ def strip_unknown_keys(answer: str, n_contexts: int) -> tuple[str, list[int]]:
         return "".join(f"[{k}]" for k in good)
 
     text = _KEYS.sub(repl, answer)
-    return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip(), used
+    # the space a removed key leaves before punctuation goes; not the space of " .95" (a number)
+    return re.sub(r"[ \t]+([.,;:])(?!\d)", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip(), used
 
 
 def split_sentences(text: str) -> list[str]:
@@ -115,7 +116,7 @@ def cited_sentences(answer: str) -> list[CitedSentence]:
     out: list[CitedSentence] = []
     for sent in split_sentences(answer):
         keys = [int(k) for group in _KEYS.findall(sent) for k in re.split(r"\s*[,;]\s*", group)]
-        text = re.sub(r"\s+([.,;:!?])", r"\1", _KEYS.sub("", sent)).strip()
+        text = re.sub(r"\s+([.,;:!?])(?!\d)", r"\1", _KEYS.sub("", sent)).strip()
         if not re.search(r"\w", text) and out:
             out[-1].keys += [k for k in keys if k not in out[-1].keys]
             continue

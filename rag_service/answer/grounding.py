@@ -30,7 +30,7 @@ _ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading 
 _HOW = re.compile(r"\bhow (?:many|much|long|large|big|fast|often|high|low)\b(?:\s+(\w+))?", re.I)
 _VALUE_NOUN = re.compile(
     r"\b(score|accuracy|rate|size|cost|speed-?up|latency|throughput|perplexity|bleu|rouge\S*|f1|elo|rank|"
-    r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate)\b",
+    r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate|value)\b",
     re.I,
 )
 _URL = re.compile(r"\S+://\S+|www\.\S+")
@@ -144,6 +144,18 @@ def _other_unit(number: str, unit: str, context: str) -> bool:
     return other
 
 
+def _written_as(name: str, context: str) -> bool:
+    """The context writes the name another way a note-taker would: without separators or case ("GPT3" for GPT-3),
+    in the singular ("LLM" for LLMs), or with one letter dropped ("llma" for Llama; only letters, five or more, so
+    GPT-3 never matches GPT-5 and a substituted letter, Mistral for Mixtral, never matches)."""
+    forms = {re.sub(r"[^a-z0-9]", "", m.group().lower()) for m in _TERM.finditer(context)}
+    forms |= {f[:-1] for f in forms if f.endswith("s")}
+    word = re.sub(r"[^a-z0-9]", "", name.lower())
+    if word in forms or word.removesuffix("s") in forms:
+        return True
+    return word.isalpha() and len(word) >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)))
+
+
 def _same_word(a: str, b: str) -> bool:
     n = min(len(a), len(b), 4)
     return n >= 3 and a[:n] == b[:n]
@@ -232,7 +244,8 @@ class GroundingChecker:
         # "What accuracy did I get ...": the user's own result must be written down as a number next to what is
         # asked; otherwise the model fills the gap with a plausible number (the failure this gate exists for).
         asked = self._asked_value(question) if personal else None
-        if not missing and asked and not self._value_near(self.tokenizer(asked), terms, self._about(question), usable):
+        attribute = [w for w in self.tokenizer(asked or "") if w not in _GENERIC] or self.tokenizer(asked or "")
+        if not missing and asked and not self._value_near(attribute, terms, self._about(question), usable):
             missing.append(asked)
         # the reply names words as the user wrote them ("learning rate"), not their stems ("learn, rate")
         surface = self._surface(question)
@@ -303,25 +316,35 @@ class GroundingChecker:
         return False
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
-        """What a sentence states that its cited context does not: numbers, specific names, or a claim about the
-        user's own work backed by a paper. Names and numbers the question itself gave (already checked against the
-        evidence by the gate) may be restated. Empty when nothing is wrong."""
+        """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
+        number counting something else, a number about something else, or a claim about the user's own work backed
+        by a paper. Numbers the question itself gave may be restated; its names may not: "GraphRAG" in the question
+        does not make a Transformer chunk's "8 P100 GPUs" GraphRAG's. Empty when nothing is wrong."""
         problems: list[str] = []
         sentence = _ENUMERATOR.sub("", sentence)
         # "The validation accuracy ... was 71.3%" answering "what accuracy did I get?" is about the user's work too
         if context_is_paper and (_PERSONAL.search(sentence) or is_personal(question)):
             problems.append("a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)
-        q_stems, q_nums = self._analysed(question)
-        ctx_nums = ctx_nums | q_nums
-        problems += [f"number {n} not in the source" for n in sorted(numbers(sentence)) if n not in ctx_nums]
+        ctx_nums = ctx_nums | self._analysed(question)[1]
+        claimed = numbers(sentence)
+        problems += [f"number {n} not in the source" for n in sorted(claimed) if n not in ctx_nums]
         problems += [
             f"'{n} {unit}' not in the source" for n, unit in _counted(sentence) if _other_unit(n, unit, context)
         ]
-        stems = ctx_stems | q_stems
         problems += [
             f"'{t}' not in the source"
             for t in dict.fromkeys(specific_terms(sentence))
-            if not _NUMBER.fullmatch(t) and not self._has_term(t, stems, ctx_nums, f"{context}\n{question}")
+            if not _NUMBER.fullmatch(t)
+            and not self._has_term(t, ctx_stems, ctx_nums, context)
+            and not _written_as(t, context)
         ]
+        if claimed and question and (_HOW.search(question) or _VALUE_NOUN.search(question)):
+            # what the value is of: the question's words the sentence repeats ("the spam classifier reached 69.6%")
+            # must mostly be in the source, or the number belongs to something else (a DPO table's 69.6)
+            subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC
+            subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit()}
+            lacking = sorted(w for w in subject if w not in ctx_stems)
+            if len(subject) >= 2 and len(lacking) * 2 > len(subject):
+                problems.append(f"the source's numbers are not about {', '.join(lacking)}")
         return problems

@@ -42,6 +42,8 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_KEY = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+_WORD = re.compile(r"[A-Za-z]{2,}")
 _FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
 
 
@@ -184,6 +186,12 @@ class AnswerPipeline:
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
+        personal = prep.verdict is not None and prep.verdict.personal
+        if self.llm is not None and not _WORD.search(_KEY.sub("", raw)) and not personal:
+            # the small model sometimes answers with a key alone ("[2]"): quote the contexts instead, checked the same
+            # way (not for questions about the user's own work, where a quoted number would pass for theirs)
+            raw = self.extractive(prep)
+            timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text = move_source_lines(drop_repeats(clean_answer(raw, [h.chunk.source.label() for h in prep.hits])))
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)

@@ -23,11 +23,12 @@ class Verifier:
         """The passage(s) hold the sentence's numbers and names; an own-work claim needs a note among them."""
         return not self.grounding.claim_problems(sentence, joint, is_paper, question)
 
-    def entails(self, sentence: str, joint: str, is_paper: bool, question: str = "") -> bool:
+    def entails(self, sentence: str, joint: str, is_paper: bool, question: str = "", headed: str | None = None) -> bool:
         """The one definition of "these passages say this sentence": support score at the threshold and the claims
-        hold. Used for key repair here and as ALCE's judge in eval."""
+        hold (against ``headed``, the passages with their heading paths, when given). Used for key repair here and
+        as ALCE's judge in eval."""
         return self.checker.support(sentence, joint).score >= self.threshold and self.claims_hold(
-            sentence, joint, is_paper, question
+            sentence, headed or joint, is_paper, question
         )
 
     def check_claims(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str], bool]:
@@ -43,7 +44,7 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                return self.claims_hold(sentence, *_joint(ctx), question)
+                return self.claims_hold(sentence, _headed(ctx), _joint(ctx)[1], question)
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
             if not (clean(cited) if cited else any(clean([h]) for h in hits)):
@@ -77,7 +78,8 @@ class Verifier:
 
     def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
-        return self.entails(sentence, *_joint([hits[n - 1] for n in keys]), question)
+        cited = [hits[n - 1] for n in keys]
+        return self.entails(sentence, *_joint(cited), question, headed=_headed(cited))
 
     def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited
@@ -130,3 +132,9 @@ class Verifier:
 def _joint(hits: list[ScoredChunk]) -> tuple[str, bool]:
     """What several contexts say together, and whether all of them are papers."""
     return "\n".join(h.chunk.text for h in hits), all(h.chunk.source.type == "paper" for h in hits)
+
+
+def _headed(hits: list[ScoredChunk]) -> str:
+    """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
+    ("OpenAI Agents SDK" over a section that says "agent loop")."""
+    return "\n".join(h.chunk.index_text for h in hits)

@@ -35,10 +35,11 @@ def keep_a_note(
     hits: list[ScoredChunk], k: int, margin: float, closest: Sequence[ScoredChunk] = ()
 ) -> list[ScoredChunk]:
     """The notes are what the user wrote: when the top ``k`` are all paper chunks but a note section is nearly as
-    close to the query (cosine within ``margin`` of the best), it takes the first slot (the last paper goes). Candidates are the notes among
-    the next ``k`` hits, then ``closest`` (the nearest notes by embedding, found apart: a paper's many chunks can push
-    its one summarising note out of the fused list altogether). On the golden set, 7 of 35 note questions had their
-    note outside the top 4, five of them behind four chunks of the paper the note summarises."""
+    close to the query (cosine within ``margin`` of the best), it takes the first slot and the last paper goes.
+    Candidates are the notes among the next ``k`` hits, then ``closest`` (the nearest notes by embedding, found
+    apart: a paper's many chunks can push its one summarising note out of the fused list altogether). On the golden
+    set, 7 of 35 note questions had their note outside the top 4, five of them behind four chunks of the paper the
+    note summarises."""
     top = hits[:k]
     if len(top) < k or any(h.chunk.source.type == "note" for h in top):
         return hits
