@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -128,7 +129,7 @@ def main() -> None:
                 "refused": answer.refused,
                 "reason": answer.refusal_reason,
                 "fabricated": (not answer.refused)
-                and bool(numbers(answer.answer))
+                and bool(numbers(re.sub(r"\[\d+\]", " ", answer.answer)))  # a citation key is no number
                 and any(c.supported for c in answer.citations),
                 "keywords": bool(ref_words) and sum(w in got for w in ref_words) >= 0.5 * len(ref_words),
                 "gold_cited": any(ref.matches(c.source) for c in answer.citations for ref in item.contexts),

@@ -245,3 +245,55 @@ def test_my_notes_means_the_notes_and_a_summarising_note_gets_a_slot(pipeline) -
     contexts = pipeline.prepare(question, []).hits
     assert contexts[0].chunk.source.type == "note" and "comparison data" in contexts[0].chunk.text
     assert [h.chunk.id for h in contexts[1:]] == [h.chunk.id for h in fused[:3]]
+
+
+def test_a_question_name_does_not_travel_to_a_source_without_it() -> None:
+    g = GroundingChecker()
+    question = "How many GPUs did the GraphRAG authors use?"
+    transformer = "Attention Is All You Need › 5.2 Hardware\nWe trained our models on one machine with 8 P100 GPUs."
+    # the name is the question's, the number another paper's: not GraphRAG's GPUs
+    assert "'GraphRAG' not in the source" in g.claim_problems(
+        "The GraphRAG authors used 8 P100 GPUs.", transformer, True, question
+    )
+    # a name the heading path carries counts (claims are checked against the context with its headings)
+    agents = "notes.md › Agents › Openai agents sdk\n* agent loop: the llm runs until `final_output` is present"
+    assert g.claim_problems("The OpenAI Agents SDK loop runs until final_output is present.", agents, False) == []
+
+
+def test_names_written_another_way_still_match_but_other_names_do_not() -> None:
+    from rag_service.answer.grounding import _written_as
+
+    assert _written_as("GPT-3", "only 0.0027% of trainable parameters for GPT3")
+    assert _written_as("LLMs", "The true nature of LLM is a hotly debated topic")
+    assert _written_as("Llama", "train llma 2 70b cost $2m")  # the note-taker's typo
+    assert not _written_as("Mistral", "TensorRT on Mixtral 8x7b")  # a different model, one letter apart
+    assert not _written_as("GPT-5", "GPT-3 has 5 of them")
+
+
+def test_a_value_must_be_about_what_the_question_asks() -> None:
+    g = GroundingChecker()
+    dpo = "GPT-4 agrees with humans: 69.6 ± 0.9% accuracy on predicting the preferences of held-out labelers"
+    sentence = "The spam classifier reached an accuracy of 69.6% on predicting the preferences of labelers."
+    problems = g.claim_problems(sentence, dpo, True, "What accuracy did the spam classifier reach in the Raschka book?")
+    assert problems == ["the source's numbers are not about classifi, spam"]
+    # the same restating of a why-question's words is framing, not a value's subject
+    why = "Agents need stronger models than single calls because an agent with 95% accuracy over 10 steps has 60%."
+    ctx = "agents require more powerful models: an agent with 95% accuracy that performs 10 steps will have 60%"
+    assert g.claim_problems(why, ctx, False, "Why do agents need stronger models than single calls?") == []
+
+
+def test_a_keys_only_model_answer_falls_back_to_quoting(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag_service.answer.pipeline import AnswerPipeline
+    from tests.fakes import scripted
+
+    with_model = AnswerPipeline(pipeline.retriever, pipeline.settings, scripted(lambda prompt: "[2]"))
+    prep = with_model.prepare("Who wrote 'ChatGPT is a blurry JPEG of the web'?", [])
+    assert not prep.refused
+    answer = with_model.finish(prep, "[2]", {})
+    assert not answer.refused and "Ted Chiang" in answer.answer and "extractive_fallback_ms" in answer.timings
+    assert any(c.supported for c in answer.citations)
+    # a question about the user's own work never gets a quoted number in place of theirs
+    own = with_model.prepare("What are my DPO training tips?", [])
+    assert not own.refused and own.verdict.personal
+    keys_only = with_model.finish(own, "[1]", {})
+    assert keys_only.refused and "extractive_fallback_ms" not in keys_only.timings

@@ -187,9 +187,9 @@ class AnswerPipeline:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
         personal = prep.verdict is not None and prep.verdict.personal
-        if self.llm is not None and not _WORD.search(_KEY.sub("", raw)) and not personal:
-            # the small model sometimes answers with a key alone ("[2]"): quote the contexts instead, checked the same
-            # way (not for questions about the user's own work, where a quoted number would pass for theirs)
+        if self.llm is not None and len(_WORD.findall(_KEY.sub("", raw))) < 2 and not personal:
+            # the small model sometimes answers with a key alone ("[2]", "NO [1]."): quote the contexts instead, checked
+            # the same way (not for questions about the user's own work, where a quoted number would pass for theirs)
             raw = self.extractive(prep)
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text = move_source_lines(drop_repeats(clean_answer(raw, [h.chunk.source.label() for h in prep.hits])))
@@ -200,7 +200,7 @@ class AnswerPipeline:
         text = collapse_keys(text)
         text, dropped, main_failed = self.verifier.check_claims(prep.hits, prep.question, text)
         if not main_failed:
-            text, weak = self.verifier.drop_unsupported(prep.hits, text)
+            text, weak = self.verifier.drop_unsupported(prep.hits, prep.question, text)
             dropped += weak
         if main_failed or len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)

@@ -10,6 +10,8 @@ from rag_service.answer.cite import SupportChecker, cited_sentences, split_sente
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.types import ScoredChunk
 
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
+
 
 class Verifier:
     """Sentence-level checks of a generated answer against the contexts it was written from."""
@@ -54,27 +56,34 @@ class Verifier:
         text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
         return text, dropped, main_failed
 
-    def drop_unsupported(self, hits: list[ScoredChunk], text: str) -> tuple[str, list[str]]:
+    def drop_unsupported(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str]]:
         """Drop cited sentences their sources, together, do not support (score under the threshold): one filler
         sentence ("This is the condition that decides ...") would otherwise mark a true answer's citation
-        unsupported and refuse it. Nothing is dropped when nothing would be left: that answer is refused as it is."""
+        unsupported and refuse it; kept when nothing else would be left (that answer is refused as it is). Sentences
+        that only restate the question ("The chunk overlap used in my RAG pipeline was.") go in any case."""
         weak: list[tuple[str, str]] = []
+        empty: list[tuple[str, str]] = []
         kept = 0
+        asked = set(self.grounding.tokenizer(question))
+        yes_no = bool(_YES_NO.match(question))  # "Does LoRA add latency?" - "LoRA does not add latency" answers it
         for raw in split_sentences(text):
             parsed = cited_sentences(raw)
-            if len(parsed) != 1 or not parsed[0].keys or len(parsed[0].text.split()) < 3:
+            if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
+                continue
+            words = set(self.grounding.tokenizer(parsed[0].text))
+            if words and words <= asked and not yes_no:
+                empty.append((raw, parsed[0].text))
                 continue
             cited = [hits[n - 1] for n in parsed[0].keys if 0 < n <= len(hits)]
             if cited and self.checker.support(parsed[0].text, _joint(cited)[0]).score < self.threshold:
                 weak.append((raw, parsed[0].text))
             else:
                 kept += 1
-        if not kept:
-            return text, []
-        for raw, _ in weak:
+        gone = empty + (weak if kept else [])
+        for raw, _ in gone:
             text = text.replace(raw, "", 1)
         text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
-        return text, [sent for _, sent in weak]
+        return text, [sent for _, sent in gone]
 
     def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
