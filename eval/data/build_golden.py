@@ -37,6 +37,16 @@ def q(question, answer, contexts, tags=(), history=None, answerable=True):
     )
 
 
+def unanswerable(texts: list[str], tags: list[str]) -> None:
+    for text in texts:
+        q(text, "The sources don't say.", [], tags=["unanswerable", *tags], answerable=False)
+
+
+def answerable(rows: list[tuple[str, str, dict]], tags: list[str]) -> None:
+    for question, answer, ctx in rows:
+        q(question, answer, [ctx], tags=tags)
+
+
 # ---- notes
 q(
     "How much did it cost to train Llama 2 70B according to Karpathy's intro to LLMs?",
@@ -476,52 +486,62 @@ q(
     ],
 )
 # ---- unanswerable
-for text in [
-    "What is the capital of Peru?",
-    "Who won the 2022 FIFA World Cup?",
-    "How many parameters does GPT-5 have?",
-    "What is the time complexity of Dijkstra's algorithm with a binary heap?",
-    "What does Kubernetes use etcd for?",
-    "What is a good recipe for a sourdough starter?",
-    "What inference speedup over Transformers does the Mamba paper report?",
-    "Which GPU did I use for my DPO experiments?",
-    "What learning rate did I use for PPO in my experiments?",
-    "What is the DDIM sampling schedule for diffusion models?",
-]:
-    q(text, "The sources don't say.", [], tags=["unanswerable"], answerable=False)
+unanswerable(
+    [
+        "What is the capital of Peru?",
+        "Who won the 2022 FIFA World Cup?",
+        "How many parameters does GPT-5 have?",
+        "What is the time complexity of Dijkstra's algorithm with a binary heap?",
+        "What does Kubernetes use etcd for?",
+        "What is a good recipe for a sourdough starter?",
+        "What inference speedup over Transformers does the Mamba paper report?",
+        "Which GPU did I use for my DPO experiments?",
+        "What learning rate did I use for PPO in my experiments?",
+        "What is the DDIM sampling schedule for diffusion models?",
+    ],
+    [],
+)
 # ---- near misses: the topic is in the notes (or the paper), the asked fact is not
-for text in [
-    "What reward accuracy did my DPO run reach after training?",
-    "What throughput in tokens per second did I measure with vLLM?",
-    "How many H100 GPUs did I use for my Llama-3-70B deployment?",
-    "What latency in milliseconds did my Mixtral 8x7b TensorRT setup achieve?",
-    "What perplexity did my own GPT model reach on the validation set?",
-    "What MMLU score did my fine-tuned model get?",
-    "How much did my Chinchilla-optimal training run cost?",
-    "What chunk size did I choose for my RAG pipeline?",
-    "Which embedding model did I deploy in my RAG project, and what recall did it get?",
-    "What Elo rating did my chatbot get on the LMSYS arena?",
-    "What LoRA rank did I use in my fine-tuning experiments?",
-    "How much did I spend on GPUs to quantize models to GGUF?",
-    "What speedup did I get from speculative decoding on my laptop?",
-    "How many agents did I run in my multi-agent experiment?",
-    "What sampling temperature did I settle on for my chain-of-thought experiments?",
-    "What accuracy did my ReAct agent get on HotpotQA?",
-    "How large was the KV cache in GB on my Llama 2 server?",
-    "How long did it take me to train my mixture-of-experts model?",
-    "What batch size did I use when fine-tuning Llama with QLoRA?",
-    "What BLEU did my Transformer reimplementation get on WMT14?",
-    "How many TPU chips did the ReAct experiments use?",
-    "What top-1 accuracy does LoRA reach on ImageNet?",
-]:
-    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss"], answerable=False)
+unanswerable(
+    [
+        "What reward accuracy did my DPO run reach after training?",
+        "What throughput in tokens per second did I measure with vLLM?",
+        "How many H100 GPUs did I use for my Llama-3-70B deployment?",
+        "What latency in milliseconds did my Mixtral 8x7b TensorRT setup achieve?",
+        "What perplexity did my own GPT model reach on the validation set?",
+        "What MMLU score did my fine-tuned model get?",
+        "How much did my Chinchilla-optimal training run cost?",
+        "What chunk size did I choose for my RAG pipeline?",
+        "Which embedding model did I deploy in my RAG project, and what recall did it get?",
+        "What Elo rating did my chatbot get on the LMSYS arena?",
+        "What LoRA rank did I use in my fine-tuning experiments?",
+        "How much did I spend on GPUs to quantize models to GGUF?",
+        "What speedup did I get from speculative decoding on my laptop?",
+        "How many agents did I run in my multi-agent experiment?",
+        "What sampling temperature did I settle on for my chain-of-thought experiments?",
+        "What accuracy did my ReAct agent get on HotpotQA?",
+        "How large was the KV cache in GB on my Llama 2 server?",
+        "How long did it take me to train my mixture-of-experts model?",
+        "What batch size did I use when fine-tuning Llama with QLoRA?",
+        "What BLEU did my Transformer reimplementation get on WMT14?",
+        "How many TPU chips did the ReAct experiments use?",
+        "What top-1 accuracy does LoRA reach on ImageNet?",
+    ],
+    ["near-miss"],
+)
 # ---- fresh: written in session 15 before any run on them, from sections the tuning questions above do not use.
 # They check that changes made for the questions above carry over; tagged so reports can show them apart.
 FRESH = ["fresh"]
 q(
     "What does the 3Blue1Brown series call the number a neuron holds?",
     "The value of a neuron is called its activation.",
-    [note(S, "Chapter 1. neural network (multilayer perceptron)", "the values (normalized between 0 to 1) of neurons are called *activation*")],
+    [
+        note(
+            S,
+            "Chapter 1. neural network (multilayer perceptron)",
+            "the values (normalized between 0 to 1) of neurons are called *activation*",
+        )
+    ],
     tags=FRESH,
 )
 q(
@@ -551,7 +571,7 @@ q(
 q(
     "What phrase does zero-shot chain-of-thought add to the prompt?",
     "Let's think step by step.",
-    [note(S, "Prompt Engineering Overview", "add \"let's think step by step\" to the original prompt")],
+    [note(S, "Prompt Engineering Overview", 'add "let\'s think step by step" to the original prompt')],
     tags=FRESH,
 )
 q(
@@ -569,7 +589,13 @@ q(
 q(
     "What are the three categories of tools an agent can use?",
     "Knowledge augmentation, capability extension and acting upon their environment.",
-    [note(S, "Agent", "tools can fall into 3 categories: knowledge augmentation, capability extension and to act upon their environment")],
+    [
+        note(
+            S,
+            "Agent",
+            "tools can fall into 3 categories: knowledge augmentation, capability extension and to act upon their environment",
+        )
+    ],
     tags=FRESH,
 )
 q(
@@ -581,7 +607,13 @@ q(
 q(
     "When does the agent loop of the OpenAI Agents SDK stop?",
     "When final_output is present, that is, the output has no tool calls or handoffs.",
-    [note(S, "Openai agents sdk (production version of swarm)", "final_output is when the output does not have tool calls or handoffs")],
+    [
+        note(
+            S,
+            "Openai agents sdk (production version of swarm)",
+            "final_output is when the output does not have tool calls or handoffs",
+        )
+    ],
     tags=FRESH,
 )
 q(
@@ -614,121 +646,235 @@ q(
     [note(L, "Speedup the inference of LLMs", "prompts with identical prefixes to share intermediate KV cache")],
     tags=FRESH,
 )
-for text in [
-    "What validation accuracy did I get on the spam classification dataset?",
-    "What embedding dimension does GPT-4 use according to 3Blue1Brown?",
-    "How much did it cost to train Llama 2 7B?",
-    "What accuracy did Tree of Thought reach on the Game of 24?",
-    "What ROUGE-L score did GraphRAG reach on query-focused summarization?",
-    "What was the final loss of my micrograd training run?",
-    "Which vector database did I pick for my bookmark organizer project?",
-    "How many tokens per second did Groq's LPU reach in my benchmark?",
-    "What top-p value did I use for my chatbot?",
-    "How many hours did my DPO training run take?",
-    "How many parameters did my distilled student model have?",
-    "What recall@5 did my hybrid search reach?",
-]:
-    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH], answerable=False)
+unanswerable(
+    [
+        "What validation accuracy did I get on the spam classification dataset?",
+        "What embedding dimension does GPT-4 use according to 3Blue1Brown?",
+        "How much did it cost to train Llama 2 7B?",
+        "What accuracy did Tree of Thought reach on the Game of 24?",
+        "What ROUGE-L score did GraphRAG reach on query-focused summarization?",
+        "What was the final loss of my micrograd training run?",
+        "Which vector database did I pick for my bookmark organizer project?",
+        "How many tokens per second did Groq's LPU reach in my benchmark?",
+        "What top-p value did I use for my chatbot?",
+        "How many hours did my DPO training run take?",
+        "How many parameters did my distilled student model have?",
+        "What recall@5 did my hybrid search reach?",
+    ],
+    ["near-miss", *FRESH],
+)
 # ---- fresh2: written in session 15 before the changes of that session, and not run until they were done: the
 # untouched check of whether those changes carry over.
 FRESH2 = ["fresh2"]
-for question, answer, ctx in [
-    ("Who wrote 'ChatGPT is a blurry JPEG of the web'?", "Ted Chiang.",
-     note(G, "Ch 2 Training LLM and Text Generation", "ChatGPT is a blurry JPEG of the web, by Ted Chiang.")),
-    ("What are the two camps on the true nature of LLMs?",
-     "Those who believe LLMs merely model surface statistics without true reasoning, and those who believe they are more.",
-     note(G, "Ch 2 Training LLM and Text Generation", "there are two \"camps\" - those who believe they are merely modelling surface statistics")),
-    ("Which article in my reading guide talks about Othello-GPT?",
-     "Do Large Language Models learn world models or just surface statistics? By Kenneth Li.",
-     note(G, "Ch 2 Training LLM and Text Generation", "Do Large Language Models learn world models or just surface statistics? By Kenneth Li.")),
-    ("What does the attention pattern measure?",
-     "The relevance of embeddings: the dot product of key and query vectors, bigger means more relevant.",
-     note(S, "Chapter 6. Attention in transformers", "*attention pattern* is the dot product of key vectors and query vectors to assess the relevance of embeddings")),
-    ("What does weight decay do?", "It nudges weights towards 0 by a small amount.",
-     note(S, "Discussion", "weight decay: nudge weights towards 0 by a small amount")),
-    ("Which two files can a Hugging Face model be reconstructed from?",
-     "A config file and a state dictionary, which contains the weights.",
-     note(S, "inference process", "model can be reconstructed with two files, a config file a a *state dictionary*, which contains weights")),
-    ("Why are attention masks needed when batching sequences of different lengths?",
-     "The padding tokens would also be analyzed by the attention layer; attention masks avoid that.",
-     note(S, "inference process", "the padding tokens also gets analyzed, use *attention masks* to avoid that")),
-    ("How does top-p sampling pick tokens?",
-     "It sums the probabilities of the most likely tokens in descending order and stops when the sum reaches p (.9 to .95).",
-     note(S, "sampling", "the model sums the probabilities of the most likely tokens in descending order and stops when the sum reaches p (.9 to .95)")),
-    ("What does a perplexity of 3 mean?",
-     "With equally likely tokens, the model has a 1 in 3 chance of predicting the next token correctly.",
-     note(S, "model eval metrics", "a perplexity of 3 means that this model has a 1 in 3 chance of predicting the next token correctly")),
-    ("What are the four main language model metrics?",
-     "Cross entropy, perplexity, bits-per-character (BPC) and bits-per-byte (BPB).",
-     note(S, "model eval metrics", "four main metrics: cross entropy, perplexity, bits-per-character (BPC), bits-per-byte (BPB)")),
-    ("What are guardrails for in the OpenAI Agents SDK?",
-     "To moderate content; they raise exceptions that halt agent runs.",
-     note(S, "Openai agents sdk (production version of swarm)", "use guardrails to moderate content; exceptions are raised that will halt agent runs")),
-    ("What limitations of LLMs does the Flow Engineering talk list?",
-     "LLMs are stateless, don't complain about errors and don't make good judgement off the shelf.",
-     note(S, "Flow Engineering", "LLMs are stateless; they don't remember chat history")),
-    ("What is a sparse auto-encoder used for in the tracing-thoughts paper club notes?",
-     "Sparse auto-encoders (SAE) are used for interpretation studies.",
-     note(S, "Tracing the thoughts of LLMs paper club", "Sparse auto-encoder (SAE) for interpretation studies")),
-]:
-    q(question, answer, [ctx], tags=FRESH2)
-for text in [
-    "How many layers does GPT-3 have according to 3Blue1Brown?",
-    "What accuracy did the spam classifier reach in the Raschka book?",
-    "How many GPUs did the GraphRAG authors use?",
-    "What perplexity does GPT-3 reach in Chip Huyen's book?",
-    "What is the context length of GPT-4 according to my notes?",
-    "How much VRAM did my Llama 2 70B inference need?",
-    "What reward score did my RLHF reward model reach?",
-    "How many demonstrations did I write for my SFT dataset?",
-    "In which year did I finish reading the AI Engineering book?",
-    "What batch size did I use in my PyTorch quick start training?",
-]:
-    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH2], answerable=False)
+answerable(
+    [
+        (
+            "Who wrote 'ChatGPT is a blurry JPEG of the web'?",
+            "Ted Chiang.",
+            note(G, "Ch 2 Training LLM and Text Generation", "ChatGPT is a blurry JPEG of the web, by Ted Chiang."),
+        ),
+        (
+            "What are the two camps on the true nature of LLMs?",
+            "Those who believe LLMs merely model surface statistics without true reasoning, and those who believe they are more.",
+            note(
+                G,
+                "Ch 2 Training LLM and Text Generation",
+                'there are two "camps" - those who believe they are merely modelling surface statistics',
+            ),
+        ),
+        (
+            "Which article in my reading guide talks about Othello-GPT?",
+            "Do Large Language Models learn world models or just surface statistics? By Kenneth Li.",
+            note(
+                G,
+                "Ch 2 Training LLM and Text Generation",
+                "Do Large Language Models learn world models or just surface statistics? By Kenneth Li.",
+            ),
+        ),
+        (
+            "What does the attention pattern measure?",
+            "The relevance of embeddings: the dot product of key and query vectors, bigger means more relevant.",
+            note(
+                S,
+                "Chapter 6. Attention in transformers",
+                "*attention pattern* is the dot product of key vectors and query vectors to assess the relevance of embeddings",
+            ),
+        ),
+        (
+            "What does weight decay do?",
+            "It nudges weights towards 0 by a small amount.",
+            note(S, "Discussion", "weight decay: nudge weights towards 0 by a small amount"),
+        ),
+        (
+            "Which two files can a Hugging Face model be reconstructed from?",
+            "A config file and a state dictionary, which contains the weights.",
+            note(
+                S,
+                "inference process",
+                "model can be reconstructed with two files, a config file a a *state dictionary*, which contains weights",
+            ),
+        ),
+        (
+            "Why are attention masks needed when batching sequences of different lengths?",
+            "The padding tokens would also be analyzed by the attention layer; attention masks avoid that.",
+            note(S, "inference process", "the padding tokens also gets analyzed, use *attention masks* to avoid that"),
+        ),
+        (
+            "How does top-p sampling pick tokens?",
+            "It sums the probabilities of the most likely tokens in descending order and stops when the sum reaches p (.9 to .95).",
+            note(
+                S,
+                "sampling",
+                "the model sums the probabilities of the most likely tokens in descending order and stops when the sum reaches p (.9 to .95)",
+            ),
+        ),
+        (
+            "What does a perplexity of 3 mean?",
+            "With equally likely tokens, the model has a 1 in 3 chance of predicting the next token correctly.",
+            note(
+                S,
+                "model eval metrics",
+                "a perplexity of 3 means that this model has a 1 in 3 chance of predicting the next token correctly",
+            ),
+        ),
+        (
+            "What are the four main language model metrics?",
+            "Cross entropy, perplexity, bits-per-character (BPC) and bits-per-byte (BPB).",
+            note(
+                S,
+                "model eval metrics",
+                "four main metrics: cross entropy, perplexity, bits-per-character (BPC), bits-per-byte (BPB)",
+            ),
+        ),
+        (
+            "What are guardrails for in the OpenAI Agents SDK?",
+            "To moderate content; they raise exceptions that halt agent runs.",
+            note(
+                S,
+                "Openai agents sdk (production version of swarm)",
+                "use guardrails to moderate content; exceptions are raised that will halt agent runs",
+            ),
+        ),
+        (
+            "What limitations of LLMs does the Flow Engineering talk list?",
+            "LLMs are stateless, don't complain about errors and don't make good judgement off the shelf.",
+            note(S, "Flow Engineering", "LLMs are stateless; they don't remember chat history"),
+        ),
+        (
+            "What is a sparse auto-encoder used for in the tracing-thoughts paper club notes?",
+            "Sparse auto-encoders (SAE) are used for interpretation studies.",
+            note(S, "Tracing the thoughts of LLMs paper club", "Sparse auto-encoder (SAE) for interpretation studies"),
+        ),
+    ],
+    FRESH2,
+)
+unanswerable(
+    [
+        "How many layers does GPT-3 have according to 3Blue1Brown?",
+        "What accuracy did the spam classifier reach in the Raschka book?",
+        "How many GPUs did the GraphRAG authors use?",
+        "What perplexity does GPT-3 reach in Chip Huyen's book?",
+        "What is the context length of GPT-4 according to my notes?",
+        "How much VRAM did my Llama 2 70B inference need?",
+        "What reward score did my RLHF reward model reach?",
+        "How many demonstrations did I write for my SFT dataset?",
+        "In which year did I finish reading the AI Engineering book?",
+        "What batch size did I use in my PyTorch quick start training?",
+    ],
+    ["near-miss", *FRESH2],
+)
 # ---- fresh3: written after fresh2 had been used to find bugs (so fresh2 is no longer untouched), before the final
 # runs, and not run until then.
 FRESH3 = ["fresh3"]
-for question, answer, ctx in [
-    ("What is stochastic gradient descent in the backpropagation notes?",
-     "Batching the training set and performing backpropagation on a batch, which is faster.",
-     note(S, "Chapter 3. Backpropagation", "we batch training set and perform the backpropagation on a batch; this is faster; this is called *stochastic gradient descent*")),
-    ("How many tokens does GPT-4's vocabulary have?", "100,000 tokens.",
-     note(S, "Language Models", "vocabulary (100, 000 for GPT-4)")),
-    ("What are the three common techniques to adapt a model to specific tasks?",
-     "Prompt engineering, RAG and finetuning.",
-     note(S, "Foundation Models", "3 common techniques to adapt a model to specific tasks: prompt engineering, RAG and finetuning")),
-    ("What is the most common kind of quantization?", "Post-training quantization (PTQ).",
-     note(S, "memory management", "post-training quantization (PTQ) is the most common")),
-    ("How does model merging differ from ensembling?",
-     "Merging mixes the parameters of the models; ensembling combines only their outputs and keeps each model intact.",
-     note(S, "Finetuning techniques", "ensembling typically combines only model outputs while keeping each constituent model intact")),
-    ("What is query rewriting in RAG?", "Supplementing the query with the necessary context information.",
-     note(S, "RAG", "query rewrite: supplement query with necessary context information")),
-    ("What is the trade-off of chunk size in retrieval?",
-     "Smaller chunks give more diverse information but more chunks to process and store; larger ones preserve context.",
-     note(S, "RAG", "smaller chunks -> more diverse info, but more chunks to process and store")),
-    ("What is prompt extraction?", "Getting the prompts used by the system.",
-     note(S, "Chapter 5, Prompt Engineering", "prompt extraction: get prompts used by the system")),
-    ("What mechanisms do reasoning LLMs use?",
-     "Inference-time scaling, reinforcement learning, and supervised fine-tuning before RL.",
-     note(S, "Understand Reasoning LLMs", "inference-time scaling: use more resources for inference to get better answers")),
-    ("What is a masked language model?", "A model that predicts a token based on the tokens before and after it.",
-     note(S, "Language Models", "masked language model (predict based on before and after the targeted token)")),
-    ("What does functional correctness measure?", "Whether the model performs the tasks it is assigned.",
-     note(S, "Exact evaluation", "measures whether the model performs the tasks it is assigned")),
-]:
-    q(question, answer, [ctx], tags=FRESH3)
-for text in [
-    "How many hidden layers did the 3Blue1Brown digit network have?",
-    "What chunk overlap did I use in my RAG pipeline?",
-    "Which reranker model does Chip Huyen recommend?",
-    "What learning rate did DeepSeek use for its RL training?",
-    "How much faster is term-based retrieval than embedding-based retrieval?",
-    "How many model merges did I try?",
-    "What was the price per million tokens of GPT-4?",
-    "How many people attended the VAR paper club?",
-]:
-    q(text, "The sources don't say.", [], tags=["unanswerable", "near-miss", *FRESH3], answerable=False)
+answerable(
+    [
+        (
+            "What is stochastic gradient descent in the backpropagation notes?",
+            "Batching the training set and performing backpropagation on a batch, which is faster.",
+            note(
+                S,
+                "Chapter 3. Backpropagation",
+                "we batch training set and perform the backpropagation on a batch; this is faster; this is called *stochastic gradient descent*",
+            ),
+        ),
+        (
+            "How many tokens does GPT-4's vocabulary have?",
+            "100,000 tokens.",
+            note(S, "Language Models", "vocabulary (100, 000 for GPT-4)"),
+        ),
+        (
+            "What are the three common techniques to adapt a model to specific tasks?",
+            "Prompt engineering, RAG and finetuning.",
+            note(
+                S,
+                "Foundation Models",
+                "3 common techniques to adapt a model to specific tasks: prompt engineering, RAG and finetuning",
+            ),
+        ),
+        (
+            "What is the most common kind of quantization?",
+            "Post-training quantization (PTQ).",
+            note(S, "memory management", "post-training quantization (PTQ) is the most common"),
+        ),
+        (
+            "How does model merging differ from ensembling?",
+            "Merging mixes the parameters of the models; ensembling combines only their outputs and keeps each model intact.",
+            note(
+                S,
+                "Finetuning techniques",
+                "ensembling typically combines only model outputs while keeping each constituent model intact",
+            ),
+        ),
+        (
+            "What is query rewriting in RAG?",
+            "Supplementing the query with the necessary context information.",
+            note(S, "RAG", "query rewrite: supplement query with necessary context information"),
+        ),
+        (
+            "What is the trade-off of chunk size in retrieval?",
+            "Smaller chunks give more diverse information but more chunks to process and store; larger ones preserve context.",
+            note(S, "RAG", "smaller chunks -> more diverse info, but more chunks to process and store"),
+        ),
+        (
+            "What is prompt extraction?",
+            "Getting the prompts used by the system.",
+            note(S, "Chapter 5, Prompt Engineering", "prompt extraction: get prompts used by the system"),
+        ),
+        (
+            "What mechanisms do reasoning LLMs use?",
+            "Inference-time scaling, reinforcement learning, and supervised fine-tuning before RL.",
+            note(
+                S,
+                "Understand Reasoning LLMs",
+                "inference-time scaling: use more resources for inference to get better answers",
+            ),
+        ),
+        (
+            "What is a masked language model?",
+            "A model that predicts a token based on the tokens before and after it.",
+            note(S, "Language Models", "masked language model (predict based on before and after the targeted token)"),
+        ),
+        (
+            "What does functional correctness measure?",
+            "Whether the model performs the tasks it is assigned.",
+            note(S, "Exact evaluation", "measures whether the model performs the tasks it is assigned"),
+        ),
+    ],
+    FRESH3,
+)
+unanswerable(
+    [
+        "How many hidden layers did the 3Blue1Brown digit network have?",
+        "What chunk overlap did I use in my RAG pipeline?",
+        "Which reranker model does Chip Huyen recommend?",
+        "What learning rate did DeepSeek use for its RL training?",
+        "How much faster is term-based retrieval than embedding-based retrieval?",
+        "How many model merges did I try?",
+        "What was the price per million tokens of GPT-4?",
+        "How many people attended the VAR paper club?",
+    ],
+    ["near-miss", *FRESH3],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
