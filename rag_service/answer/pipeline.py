@@ -171,7 +171,7 @@ class AnswerPipeline:
         for n, hit in enumerate(prep.hits[:4], start=1):
             for sent in split_sentences(hit.chunk.text):
                 clean = re.sub(r"^[\s*#>\-\d.)]+", "", sent).strip()
-                if len(clean.split()) >= 4:
+                if len(clean.split()) >= 4 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
                     candidates.append((n, clean))
         if not candidates:
             return prompts.REFUSAL
