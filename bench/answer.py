@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import time
@@ -30,7 +29,7 @@ ensure_offline_env()
 
 from eval.dataset import load_golden  # noqa: E402
 from eval.groundedness import Entailment, Passage, citation_scores  # noqa: E402
-from rag_service.answer.cite import clean_answer, strip_unknown_keys  # noqa: E402
+from rag_service.answer.cite import clean_answer, drop_keys, strip_unknown_keys  # noqa: E402
 from rag_service.answer.grounding import numbers  # noqa: E402
 from rag_service.app import build_services  # noqa: E402
 from rag_service.index.bm25 import Tokenizer  # noqa: E402
@@ -129,7 +128,7 @@ def main() -> None:
                 "refused": answer.refused,
                 "reason": answer.refusal_reason,
                 "fabricated": (not answer.refused)
-                and bool(numbers(re.sub(r"\[\d+\]", " ", answer.answer)))  # a citation key is no number
+                and bool(numbers(drop_keys(answer.answer)))  # a citation key is no number
                 and any(c.supported for c in answer.citations),
                 "keywords": bool(ref_words) and sum(w in got for w in ref_words) >= 0.5 * len(ref_words),
                 "gold_cited": any(ref.matches(c.source) for c in answer.citations for ref in item.contexts),

@@ -74,6 +74,11 @@ def move_source_lines(text: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", text).strip()
 
 
+def drop_keys(text: str) -> str:
+    """The text without its citation keys ("[1]", "[2, 3]")."""
+    return _KEYS.sub(" ", text)
+
+
 def collapse_keys(text: str) -> str:
     """'[3] [3] [3]' -> '[3]'."""
     return re.sub(r"(\[\d+\])(\s*\1)+", r"\1", text)

@@ -16,6 +16,7 @@ from rag_service.answer.cite import (
     cited_sentences,
     clean_answer,
     collapse_keys,
+    drop_keys,
     drop_repeats,
     move_source_lines,
     split_sentences,
@@ -42,7 +43,6 @@ _FOLLOW_UP = re.compile(
 )
 
 
-_KEY = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
 
@@ -187,7 +187,7 @@ class AnswerPipeline:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
         personal = prep.verdict is not None and prep.verdict.personal
-        if self.llm is not None and len(_WORD.findall(_KEY.sub("", raw))) < 2 and not personal:
+        if self.llm is not None and len(_WORD.findall(drop_keys(raw))) < 2 and not personal:
             # the small model sometimes answers with a key alone ("[2]", "NO [1]."): quote the contexts instead, checked
             # the same way (not for questions about the user's own work, where a quoted number would pass for theirs)
             raw = self.extractive(prep)
@@ -202,7 +202,7 @@ class AnswerPipeline:
         if not main_failed:
             text, weak = self.verifier.drop_unsupported(prep.hits, prep.question, text)
             dropped += weak
-        if main_failed or len(re.sub(r"\[\d+\]", " ", text).split()) < 3:  # or keys alone: "[1] [2] [3]"
+        if main_failed or len(drop_keys(text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
         sentences = cited_sentences(text)
