@@ -875,6 +875,93 @@ unanswerable(
     ],
     ["near-miss", *FRESH3],
 )
+# ---- fresh4: written at the end of session 15, after the last code change, and run once on the final code: the one
+# batch no change was made from.
+FRESH4 = ["fresh4"]
+answerable(
+    [
+        (
+            "How do ML engineers and AI engineers differ in focus?",
+            "ML engineers focus more on modeling and training, AI engineers more on adaptation.",
+            note(
+                S,
+                "ML Engineer vs AI Engineer",
+                "ML engineers focus more on modeling and training and AI engineers focus more on adaptation",
+            ),
+        ),
+        (
+            "Why are some languages more expensive to train on?",
+            "They require more tokens to represent.",
+            note(
+                S,
+                "Training Data",
+                "some languages requires more token to represent, thus training them are more expensive",
+            ),
+        ),
+        (
+            "Why is post-training needed after pre-training?",
+            "A model pre-trained with self-supervision is optimized for text completion, not conversation.",
+            note(
+                S,
+                "Post-Training",
+                "foundation models that pre-trained with self-supervision is optimized for text completion, not conversation",
+            ),
+        ),
+        (
+            "Why does tokenization use subwords?",
+            "Subwords keep the vocabulary small, with few unknown words.",
+            note(
+                S,
+                "inference process",
+                "tokenization uses subwords, which keeps the vocabulary small, and little unknown words",
+            ),
+        ),
+        (
+            "What do the dataset and dataloader do in PyTorch?",
+            "The dataset preloads the data; the dataloader wraps an iterable around the dataset.",
+            note(S, "Components (quick start tutorial)", "dataloader (wraps an iterable around a dset)"),
+        ),
+        (
+            "What is the problem with FIFO memory management in conversations?",
+            "First in, first out drops the beginning of a conversation, which might be important.",
+            note(S, "Memory", "FIFO, first in first out, but beginning of a conversation might be important"),
+        ),
+        (
+            "What does turn-based evaluation assess?",
+            "The quality of each output.",
+            note(S, "Chapter 4, Evaluate AI System", "turn-based: evaluate the qualify of each output"),
+        ),
+        (
+            "Why does AI as a judge increase costs?",
+            "It adds inference cost, which increases costs and latency.",
+            note(S, "subjective evaluation", "increased costs and latency due to additional inference cost"),
+        ),
+        (
+            "What does the decoder do in a transformer?",
+            "It uses the features to generate output.",
+            note(S, "Transformer models", "decoder: use features to generate output"),
+        ),
+        (
+            "What are the scaling bottlenecks of AI models?",
+            "Training data and electricity.",
+            note(S, "modeling", "scaling bottlenecks: training data and electricity"),
+        ),
+    ],
+    FRESH4,
+)
+unanswerable(
+    [
+        "How many tokens did I use to fine-tune my classifier?",
+        "What ROUGE score did the Hugging Face summarization pipeline get?",
+        "How many attention heads does BERT have according to my notes?",
+        "What temperature does Chip Huyen recommend for code generation?",
+        "How much did my GPU cost for the PyTorch tutorial?",
+        "How many layers did my micrograd network have?",
+        "What accuracy does functional correctness give on HumanEval in my notes?",
+        "How many tools did my swarm agent call?",
+    ],
+    ["near-miss", *FRESH4],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
