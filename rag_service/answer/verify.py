@@ -46,15 +46,14 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                return self.claims_hold(sentence, _headed(ctx), _joint(ctx)[1], question)
+                return self.claims_hold(sentence, _headed(ctx), _all_papers(ctx), question)
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
             if not (clean(cited) if cited else any(clean([h]) for h in hits)):
                 dropped.append(sent.text)
                 text = text.replace(raw, "", 1)  # in place, so the lines of a list stay lines
                 main_failed = main_failed or i == 0
-        text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
-        return text, dropped, main_failed
+        return _tidy(text), dropped, main_failed
 
     def drop_unsupported(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str]]:
         """Drop cited sentences their sources, together, do not support (score under the threshold): one filler
@@ -75,20 +74,19 @@ class Verifier:
                 empty.append((raw, parsed[0].text))
                 continue
             cited = [hits[n - 1] for n in parsed[0].keys if 0 < n <= len(hits)]
-            if cited and self.checker.support(parsed[0].text, _joint(cited)[0]).score < self.threshold:
+            if cited and self.checker.support(parsed[0].text, _text(cited)).score < self.threshold:
                 weak.append((raw, parsed[0].text))
             else:
                 kept += 1
         gone = empty + (weak if kept else [])
         for raw, _ in gone:
             text = text.replace(raw, "", 1)
-        text = re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
-        return text, [sent for _, sent in gone]
+        return _tidy(text), [sent for _, sent in gone]
 
     def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
         cited = [hits[n - 1] for n in keys]
-        return self.entails(sentence, *_joint(cited), question, headed=_headed(cited))
+        return self.entails(sentence, _text(cited), _all_papers(cited), question, headed=_headed(cited))
 
     def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited
@@ -138,9 +136,18 @@ class Verifier:
         return text, inferred
 
 
-def _joint(hits: list[ScoredChunk]) -> tuple[str, bool]:
-    """What several contexts say together, and whether all of them are papers."""
-    return "\n".join(h.chunk.text for h in hits), all(h.chunk.source.type == "paper" for h in hits)
+def _text(hits: list[ScoredChunk]) -> str:
+    """What several contexts say together."""
+    return "\n".join(h.chunk.text for h in hits)
+
+
+def _all_papers(hits: list[ScoredChunk]) -> bool:
+    return all(h.chunk.source.type == "paper" for h in hits)
+
+
+def _tidy(text: str) -> str:
+    """The gaps that removed sentences leave: blank lines and runs of spaces."""
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
 
 
 def _headed(hits: list[ScoredChunk]) -> str:
