@@ -962,6 +962,137 @@ unanswerable(
     ],
     ["near-miss", *FRESH4],
 )
+# ---- fresh5: written at the start of session 16 from note sections no earlier question used, before any code change
+# of that session, and measured on the code as it stood.
+FRESH5 = ["fresh5"]
+answerable(
+    [
+        (
+            "What learning rate does the AdamW optimizer get in my fine-tuning code?",
+            "3e-5 (lr=3e-5).",
+            note(S, "Finetuning", "optimizer = AdamW(model.parameters(), lr=3e-5)"),
+        ),
+        (
+            "For how many epochs does the fine-tuning training loop run?",
+            "3 epochs (num_epochs = 3).",
+            note(S, "Finetuning", "num_epochs = 3"),
+        ),
+        (
+            "What does the tokenizer output when preparing a fine-tuning dataset?",
+            "input_id and attention_mask.",
+            note(S, "Finetuning", "output of tokenizer: input_id, attention_mask"),
+        ),
+        (
+            "What does the cost measure in neural network training, and when is it small?",
+            "It measures the performance of the parameters; it is small when the prediction is correct.",
+            note(
+                S,
+                "Chapter 2. Gradient descent, NN training",
+                "the cost is small when the prediction is correct and large when wrong",
+            ),
+        ),
+        (
+            "What are the three parts of model development?",
+            "Modeling and training, dataset engineering, and inference optimization.",
+            note(
+                S,
+                "Model development",
+                "three parts modeling and training, dataset engineering and inference optimization",
+            ),
+        ),
+        (
+            "What does dataset engineering involve for AI engineers?",
+            "Deduplication, tokenization, context retrieval, and quality control.",
+            note(
+                S,
+                "Model development",
+                "for AI engineers, this means deduplication, tokenization, context retrieval, and quality control",
+            ),
+        ),
+        (
+            "Which tools can be used to build an AI interface?",
+            "Streamlit, Gradio and Plotly Dispatch.",
+            note(S, "Application development", "Streamlit, Gradio, Plotly Dispatch"),
+        ),
+        (
+            "What three changes did LLaMA make to the original transformer architecture?",
+            "RMSNorm for pre-normalization, rotary embeddings, and the SwiGLU activation function.",
+            note(
+                C,
+                "Interesting Language to vision models",
+                "RMSNorm for pre-normalization; rotary embeddings; SwiGLU activation function",
+            ),
+        ),
+        (
+            "What does flash attention do to the computation time of attention?",
+            "It brings it down from quadratic to linear.",
+            note(
+                C,
+                "Transformers aspects to improve:",
+                "Flash attention brings down the computation time of attention from quadratic to linear",
+            ),
+        ),
+        (
+            "How is precision defined in my notes?",
+            "Precision = TP / (TP + FP): true predictions compared to the predicted positive.",
+            note(C, "Random ML stuff", "Precision = TP / (TP + FP)"),
+        ),
+        (
+            "What parts does a prompt consist of?",
+            "Instruction, context, input and output.",
+            note(S, "Prompt Engineering Overview", "prompt consists of"),
+        ),
+        (
+            "What is program-aided language model prompting?",
+            "PAL uses programs to read and generate intermediate steps that lead to an answer requiring reasoning.",
+            note(
+                S,
+                "Prompt Engineering Overview",
+                "program-aided language model (PAL): use programs to read and generate intermediate steps",
+            ),
+        ),
+        (
+            "What tasks are not suited for flow engineering?",
+            "Tasks that require high flexibility (end-to-end RL models are better) or a deep synthesis of information.",
+            note(S, "Flow Engineering", "require high degrees of flexibility (end to end RL models are better)"),
+        ),
+        (
+            "Do agents in OpenAI Swarm keep their own message array?",
+            "No; messages are shared among agents.",
+            note(
+                S,
+                "orchestrating agents (openai swarm): https://cookbook.openai.com/examples/orchestratingagents",
+                "notice agent does not have its own message array. Messages are shared among agents",
+            ),
+        ),
+        (
+            "What did I wonder about how VOYAGER retrieves knowledge?",
+            "Whether the knowledge is retrieved simply by cosine similarity.",
+            note(C, "LLM", "how the knowledge is retrieved? simply cosine similarity?"),
+        ),
+    ],
+    FRESH5,
+)
+unanswerable(
+    [
+        "What validation accuracy did my MRPC fine-tune reach?",
+        "What F1 score did my fine-tuned sequence classifier get?",
+        "How many GPUs did I use to train my causal language model from scratch?",
+        "What is the context window of GPT4-V?",
+        "How much faster is flash-decoding than flash attention for long contexts?",
+        "Which vector database did I choose to store my original documents?",
+        "What latency did my Streamlit AI interface have?",
+        "How many routines did I split my swarm agent's tasks into?",
+        "How many training tokens did I use for my Chinchilla-optimal model?",
+        "What score did CogVLM get on VQA benchmarks?",
+        "What success rate did the VOYAGER agent reach in Minecraft?",
+        "What temperature did I use for my few-shot prompts?",
+        "How many examples did I put in my few-shot prompts?",
+        "What MMLU score does LlaMa 2 get according to my notes?",
+        "How long did each epoch of my Hugging Face fine-tuning take?",
+    ],
+    ["near-miss", *FRESH5],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
