@@ -15,6 +15,8 @@ TokenCounter = Callable[[str], int]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(\[A-Z0-9*])")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 
 
 @dataclass
@@ -42,6 +44,12 @@ def line_units(lines: list[str], first_line: int) -> list[Unit]:
     fence_start = 0
     for i, line in enumerate(lines):
         n = first_line + i
+        after_row = bool(units) and units[-1].last == n - 1 and _TABLE_ROW.match(units[-1].text.rsplit("\n", 1)[-1])
+        if _TABLE_ROW.match(line) and after_row:
+            # a table is one unit: a row means what its header row says ("8,192" is a context window)
+            last = units[-1]
+            units[-1] = Unit(f"{last.text}\n{line.rstrip()}", last.first, n)
+            continue
         if fence:
             fence.append(line)
             if _FENCE.match(line):
@@ -99,7 +107,9 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
     sized: list[tuple[Unit, int]] = []
     for u in units:
         n = count(u.text)
-        if n > budget:
+        if n > budget and _TABLE_ROW.match(u.text.split("\n", 1)[0]):
+            sized.extend(_table_parts(u, budget, count))
+        elif n > budget:
             split = split_text(u.text, n, budget, count)
             located = _located_parts(u, [part for part, _ in split])
             sized.extend((part, part_n) for part, (_, part_n) in zip(located, split, strict=True))
@@ -124,6 +134,31 @@ def pack(units: list[Unit], budget: int, overlap: int, count: TokenCounter, sep:
     if cur:
         pieces.append(_piece(cur, sep))
     return pieces
+
+
+def _table_parts(unit: Unit, budget: int, count: TokenCounter) -> list[tuple[Unit, int]]:
+    """A table too long for one chunk, as runs of rows that each repeat its header (and rule) row; each part's line
+    range starts at the header it repeats. A row alone over the budget is cut as text."""
+    rows = unit.text.split("\n")
+    head = rows[:2] if len(rows) > 1 and _TABLE_RULE.match(rows[1]) else rows[:1]
+    groups: list[tuple[list[str], int]] = []  # (rows, line offset of the last one)
+    cur: list[str] = []
+    for i, row in enumerate(rows[len(head) :], start=len(head)):
+        if cur and count("\n".join([*head, *cur, row])) > budget:
+            groups.append((cur, i - 1))
+            cur = []
+        cur.append(row)
+    groups.append((cur, len(rows) - 1))
+    out: list[tuple[Unit, int]] = []
+    for group, last in groups:
+        part = Unit("\n".join([*head, *group]), unit.first, unit.first + last)
+        n = count(part.text)
+        if n <= budget:
+            out.append((part, n))
+        else:
+            split = split_text(part.text, n, budget, count)
+            out.extend(zip(_located_parts(part, [t for t, _ in split]), [k for _, k in split], strict=True))
+    return out
 
 
 def _located_parts(unit: Unit, parts: list[str]) -> list[Unit]:

@@ -13,7 +13,7 @@ from rag_service.settings import Settings
 from rag_service.types import Chunk
 
 # Bump when chunking logic changes so every source is re-chunked once.
-CHUNKER_VERSION = "4"  # 4: chunk ids hash the source metadata too
+CHUNKER_VERSION = "5"  # 4: chunk ids hash the source metadata too; 5: a markdown table is one unit
 
 
 @dataclass

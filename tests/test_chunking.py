@@ -40,6 +40,21 @@ def test_code_block_is_one_unit() -> None:
     assert (units[1].first, units[1].last) == (11, 15)
 
 
+def test_a_table_stays_with_its_header_row() -> None:
+    header = ["| Model | Context window (tokens) |", "| --- | --- |"]
+    rows = [f"| model{i} | {1000 + i} tokens of context for row {i} |" for i in range(12)]
+    units = line_units(["Pretrained models:", *header, *rows, "after"], 1)
+    assert [u.text for u in units] == ["Pretrained models:", "\n".join([*header, *rows]), "after"]
+    assert (units[1].first, units[1].last) == (2, 15)
+    # too long for one chunk: every part repeats the header, each row is in one part, lines stay the file's
+    pieces = pack(units[1:2], budget=40, overlap=0, count=words)
+    assert len(pieces) > 2 and all(words(p.text) <= 40 for p in pieces)
+    assert all(p.text.split("\n")[:2] == header for p in pieces)
+    assert [r for p in pieces for r in p.text.split("\n")[2:]] == rows
+    # each part's line range starts at the header it repeats and ends at its last row
+    assert {p.first for p in pieces} == {2} and pieces[-1].last == 15 and pieces[0].last < pieces[1].last
+
+
 def test_real_notes_fit_the_model_and_lines_match_the_file(embedder: Embedder) -> None:
     limit = embedder.max_seq_length
     for path in sorted(NOTES.glob("*.md")):

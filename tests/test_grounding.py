@@ -208,8 +208,15 @@ def test_a_personal_value_needs_its_qualifier_next_to_a_number(pipeline) -> None
     g = pipeline.grounding
     verdict = g.answerability("What validation accuracy did I get on the spam classification dataset?", bait)
     assert not verdict.answerable and verdict.missing == ["validation accuracy"]
-    # without the qualifier, the bare number next to "accuracy" is what the question asks about
-    assert g.answerability("What accuracy did I get on the spam classification dataset?", bait).answerable
+    # without the qualifier it is still no record of the user's run: that section records no work of theirs
+    verdict = g.answerability("What accuracy did I get on the spam classification dataset?", bait)
+    assert not verdict.answerable and verdict.missing == ["accuracy"]
+    # the DPO section records the user's experiments: the learning rate in it is theirs
+    dpo = pipeline.prepare("What learning rate did I use in my DPO experiments?", [])
+    assert not dpo.refused and any("5e-7" in h.chunk.text for h in dpo.hits)
+    # the Chinchilla law's ratio is no record of how many tokens the user's own model was trained on
+    law = pipeline.prepare("How many training tokens did I use for my Chinchilla-optimal model?", [])
+    assert law.refused and law.reason == "not_in_sources" and any("Chinchilla law" in h.chunk.text for h in law.hits)
 
 
 def test_a_filler_sentence_does_not_sink_a_supported_answer(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -297,3 +304,52 @@ def test_a_keys_only_model_answer_falls_back_to_quoting(pipeline) -> None:  # ty
     assert not own.refused and own.verdict.personal
     keys_only = with_model.finish(own, "[1]", {})
     assert keys_only.refused and "extractive_fallback_ms" not in keys_only.timings
+
+
+def _note(text: str, heading: list[str]):  # type: ignore[no-untyped-def]
+    from rag_service.types import Chunk, ScoredChunk, Source
+
+    source = Source(type="note", title="notes", file="notes.md", heading_path=heading)
+    return ScoredChunk(chunk=Chunk(id=text[:8], source_key="notes.md", position=0, text=text, source=source), score=1)
+
+
+def test_a_number_is_checked_where_the_notes_state_it() -> None:
+    g = GroundingChecker()
+    table = _note(
+        "GPT4-V Act: vision with CSSOM\nPretrained models:\n"
+        "| Model | Date | Context window (tokens) |\n| --- | --- | --- |\n"
+        "| LlaMa2 | 2023-07 | 4096 |\n| GPT4 | 2023-03 | 8,192 and 32,768 |",
+        ["Interesting Language to vision models"],
+    )
+    # the row states 8,192 of GPT4; "GPT4-V" stands elsewhere in the same chunk
+    q = "What is the context window of GPT4-V?"
+    assert g.unbound_numbers("The context window of GPT4-V is 8,192 tokens.", [table], q) == [
+        "number 8192 is stated of something else"
+    ]
+    assert g.unbound_numbers("GPT4 has a context window of 8,192 tokens.", [table], q) == []
+    assert g.unbound_numbers("LlaMa2 has a context window of 8,192 tokens.", [table], q) != []
+    # a nested bullet means what its parents say: the temperature is 0.7 for creative use, not for classification
+    sampling = _note(
+        "* sample with a temperature: higher temperature makes responses more creative\n"
+        "    * temperatures are between 0 and 2\n    * 0.7 is recommended for creative use\n"
+        "* greedy sampling works fine in classification",
+        ["Chip Huyen", "sampling"],
+    )
+    asked = "What temperature is recommended for classification?"
+    assert g.unbound_numbers("A temperature of 0.7 is recommended for classification.", [sampling], asked) != []
+    asked = "What temperature is recommended for creative use?"
+    assert g.unbound_numbers("A temperature of 0.7 is recommended for creative use.", [sampling], asked) == []
+    # words the notes never use are the answer's wording, judged by the other checks, not a misplaced fact
+    asked = "What formula estimates the GPU memory for LLM inference?"
+    formula = _note("* `M = (P x (Q/8)) x 1.2` where P is parameters", ["Memory requirement for LLM inference:"])
+    assert g.unbound_numbers("The formula estimating GPU memory is M = (P x (Q/8)) x 1.2.", [formula], asked) == []
+
+
+def test_a_value_of_the_notes_must_be_stated_of_what_is_asked(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the notes give 0.7 "for creative use" and name no temperature for code generation
+    prep = pipeline.prepare("What temperature does Chip Huyen recommend for code generation?", [])
+    assert prep.refused and prep.reason == "not_in_sources"
+    assert any("0.7 is recommended" in h.chunk.text for h in prep.hits)
+    for q in ("What sampling temperature is recommended for creative use?", "What is the context window of GPT4?"):
+        prep = pipeline.prepare(q, [])
+        assert not prep.refused, (q, prep.verdict)

@@ -13,11 +13,26 @@ specific name too; a sentence about the user's own work must not cite a paper.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag_service.answer.regions import regions
+from rag_service.answer.values import GENERIC as _GENERIC
+from rag_service.answer.values import (
+    asked_value,
+    asks_value,
+    is_number,
+    normalise_number,
+    numbers,
+    own_work,
+    split_units,
+    stated_numbers,
+    wants_one_value,
+)
 from rag_service.index.bm25 import Tokenizer
 from rag_service.types import ScoredChunk
+
+__all__ = ["Answerability", "GroundingChecker", "about_notes", "is_personal", "numbers", "specific_terms"]
 
 # "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
 _PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
@@ -26,46 +41,7 @@ _PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 # "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
 _ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
-# A question that asks for a value: the evidence must hold a number next to the asked attribute.
-_HOW = re.compile(r"\bhow (?:many|much|long|large|big|fast|often|high|low)\b(?:\s+(\w+))?", re.I)
-_VALUE_NOUN = re.compile(
-    r"\b(score|accuracy|rate|size|cost|speed-?up|latency|throughput|perplexity|bleu|rouge\S*|f1|elo|rank|"
-    r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate|value)\b",
-    re.I,
-)
-_URL = re.compile(r"\S+://\S+|www\.\S+")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-# Words that say how a question is asked, not what it asks about.
-_GENERIC = frozenset(
-    Tokenizer()(
-        "what which who whom whose when where why how many much did does do use used using get got reach reached "
-        "value number kind type way according note notes paper papers source sources say said mention mentioned "
-        "describe explain tell give list main key final exact exactly own actual actually example called"
-    )
-)
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", re.I)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
-
-
-def normalise_number(raw: str) -> str:
-    """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1.2' -> '1.2'."""
-    text = raw.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return str(int(value)) if value.is_integer() and "e" not in text.lower() else repr(value)
-
-
-def split_units(text: str) -> str:
-    """'168GB' -> '168 GB', '1.2x' -> '1.2 x' (scientific notation like 5e-7 stays whole)."""
-    return re.sub(r"(\d)(?![eE][-+]?\d)([A-Za-z%×])", r"\1 \2", text)
-
-
-def numbers(text: str) -> set[str]:
-    """Normalised numbers of a text, units split off first."""
-    return {normalise_number(m.group()) for m in _NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
 
 
 def specific_terms(text: str) -> list[str]:
@@ -156,6 +132,11 @@ def _written_as(name: str, context: str) -> bool:
     return word.isalpha() and len(word) >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)))
 
 
+def _lacking(words: Iterable[str], stems: set[str]) -> list[str]:
+    """The words the stems lack; a word matches an abbreviation of it ("param" for parameters)."""
+    return [w for w in words if not any(s == w or (len(s) >= 4 and w.startswith(s)) for s in stems)]
+
+
 def _same_word(a: str, b: str) -> bool:
     n = min(len(a), len(b), 4)
     return n >= 3 and a[:n] == b[:n]
@@ -243,14 +224,32 @@ class GroundingChecker:
             missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
         # "What accuracy did I get ...": the user's own result must be written down as a number next to what is
         # asked; otherwise the model fills the gap with a plausible number (the failure this gate exists for).
-        asked = self._asked_value(question) if personal else None
-        attribute = [w for w in self.tokenizer(asked or "") if w not in _GENERIC] or self.tokenizer(asked or "")
-        if not missing and asked and not self._value_near(attribute, terms, self._about(question), usable):
-            missing.append(asked)
+        # A question that wants one value of a thing the notes alone answer (no numbers of its own to compute with):
+        # "What temperature does Chip Huyen recommend for code generation?" over "0.7 is recommended for creative
+        # use" is the same near miss, asked of the notes. Papers state values in prose and tables too loosely for this.
+        asked = asked_value(question, self.tokenizer)
+        names = [t for t in terms if not is_number(t)]
+        if not missing and asked is not None and personal:
+            attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
+            if not self._value_recorded(attribute, names, self._owned(question, attribute), usable, own=True):
+                missing.append(asked or "the value asked for")
+        elif (
+            not missing
+            and asked is not None
+            and wants_one_value(question)
+            and not numbers(re.sub("|".join(map(re.escape, names)) or "^$", " ", question))  # GPT-4's 4 is a name
+            and usable
+            and all(h.chunk.source.type == "note" for h in usable)
+        ):
+            attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
+            named = {s for t in names for s in self.tokenizer(t)}
+            about = [w for w in content if w not in attribute and w not in named and not w[:1].isdigit()]
+            if not self._value_recorded(attribute, names, about, usable, own=False, slack=1):
+                missing.append(asked or "the value asked for")
         # the reply names words as the user wrote them ("learning rate"), not their stems ("learn, rate")
         surface = self._surface(question)
         shown_missing = list(dict.fromkeys(surface.get(w, w) for w in missing))
-        found = [t for t in terms if t not in missing and not _NUMBER.fullmatch(t)] or [
+        found = [t for t in terms if t not in missing and not is_number(t)] or [
             w for w in dict.fromkeys(surface.get(w, w) for w in have) if w not in shown_missing
         ]
         return Answerability(
@@ -269,51 +268,88 @@ class GroundingChecker:
                 out.setdefault(stem, word)
         return out
 
-    def _asked_value(self, question: str) -> str | None:
-        """The attribute a value question asks for: "how many GPUs" -> GPUs, "what accuracy" -> accuracy, "my final
-        validation accuracy" -> validation accuracy (its qualifier too: a bare "99% accuracy" is not it)."""
-        noun = _VALUE_NOUN.search(question)
-        if noun:
-            before = re.findall(r"[A-Za-z][\w-]*", question[: noun.start()])
-            qualifiers: list[str] = []
-            for word in reversed(before[-2:]):
-                stems = self.tokenizer(word)
-                if not stems or stems[0] in _GENERIC or _PERSONAL.fullmatch(word):
-                    break
-                qualifiers.insert(0, word)
-            return " ".join([*qualifiers, noun.group(1)])
-        how = _HOW.search(question)
-        if how is None:
-            return None
-        stems = self.tokenizer(how.group(1) or "")
-        return how.group(1) if stems and stems[0] not in _GENERIC else "the value asked for"
-
-    def _about(self, question: str) -> list[str]:
-        """What a personal value question is about: the content words after "my" ("my chain-of-thought
-        experiments" -> chain, thought, experi), else all its content words."""
+    def _owned(self, question: str, attribute: list[str]) -> list[str]:
+        """What the user's value is of: the content words after "my" ("my chain-of-thought experiments" -> chain,
+        thought, experi), the attribute aside."""
         text = _ABOUT_NOTES.sub("the notes", question)
         owned = [w for m in re.finditer(r"\bmy\s+((?:[\w-]+\s*){1,4})", text, re.I) for w in self.tokenizer(m.group(1))]
-        words = owned or self.tokenizer(text)
-        return [w for w in dict.fromkeys(words) if w not in _GENERIC]
+        return [w for w in dict.fromkeys(owned) if w not in _GENERIC and w not in attribute]
 
-    def _value_near(self, attribute: list[str], names: list[str], about: list[str], hits: list[ScoredChunk]) -> bool:
-        """A sentence of the evidence holds a number (not a year) with the asked attribute and what the value is of:
-        one of the question's names if it has any, else one of the words it is about (in the sentence or its
-        section's heading). "0.7 is recommended for creative use" under "sampling" is not "the temperature of my
-        chain-of-thought experiments"."""
-        context = [w for w in about if w not in attribute]
+    def _value_recorded(
+        self,
+        attribute: list[str],
+        names: list[str],
+        about: list[str],
+        hits: list[ScoredChunk],
+        own: bool,
+        slack: int = 0,
+    ) -> bool:
+        """One sentence holds a number (not a year) and, with its bullet's parents and its headings, the asked
+        attribute (with ``slack``, one word of it: "context window" for "context length"), every name of the question
+        and all but ``slack`` words of what the value is of; with ``own``, in
+        a section that records the user's own work. "Chinchilla law: number of tokens during training should be
+        ~20x ..." is not "the training tokens of my Chinchilla-optimal model"; "0.7 is recommended for creative use"
+        is not "the temperature of my chain-of-thought experiments"."""
         for h in hits:
-            heading = self._stems(" ".join(h.chunk.source.heading_path or []))
-            for sent in _SENTENCE.split(_URL.sub(" ", h.chunk.text)):  # a URL's "2" is no recorded value
-                nums = {n for n in numbers(sent) if not _YEAR.match(n)}
-                stems = self._stems(sent)
-                if names:
-                    is_about = any(self._has_term(t, stems, nums, sent) for t in names)
-                else:
-                    is_about = not context or any(w in stems or w in heading for w in context)
-                if nums and is_about and all(a in stems for a in attribute):
+            heading = " › ".join(h.chunk.source.heading_path or [])
+            if own and not own_work(f"{heading}\n{h.chunk.text}"):
+                continue
+            for region in regions(h.chunk.text):
+                if not stated_numbers(region.sentence):
+                    continue
+                where = f"{heading}\n{region.text}"
+                stems = self._stems(where)
+                if (
+                    len(_lacking(attribute, stems)) <= (len(attribute) - 1 if slack else 0)
+                    and len(_lacking(about, stems)) <= slack
+                    and all(self._names(t, stems, where) for t in names)
+                ):
                     return True
         return False
+
+    def _bound(self, subject: set[str], names: list[str], place: str) -> bool:
+        """The place (a sentence with its frame and headings) holds every name and every subject word."""
+        stems = self._stems(place)
+        return not _lacking(subject, stems) and all(self._names(t, stems, place) for t in names)
+
+    def _names(self, name: str, stems: set[str], text: str) -> bool:
+        """The text holds the name, as written or another way a note-taker writes it."""
+        return self._has_term(name, stems, numbers(text), text) or _written_as(name, text)
+
+    def unbound_numbers(self, sentence: str, hits: list[ScoredChunk], question: str = "") -> list[str]:
+        """Numbers of the sentence that the cited notes state only apart from what the sentence ties them to: its
+        names, and (answering a value question) the question's words it repeats. A GPT-4 table row's "8,192" is not
+        GPT4-V's context window although "GPT4-V" is in the same section; "0.7 is recommended for creative use" is not
+        a temperature for code generation. Only notes are read this way (their bullets and tables keep structure);
+        a number a cited paper also holds is left to the other checks."""
+        sentence = _ENUMERATOR.sub("", sentence)
+        claimed = stated_numbers(sentence) - numbers(question)
+        if not claimed or any(claimed & numbers(h.chunk.text) for h in hits if h.chunk.source.type == "paper"):
+            return []
+        located = [
+            (f"{' › '.join(h.chunk.source.heading_path or [])} {h.chunk.source.title or ''}\n{r.text}", r.sentence)
+            for h in hits
+            for r in regions(h.chunk.text)
+        ]
+        # only what the cited notes say somewhere can be said of the wrong thing: a word they never use is the
+        # answer's own wording (other checks judge it), not a misplaced fact
+        said = "\n".join(p for p, _ in located)
+        said_stems = self._stems(said)
+        names = [
+            t
+            for t in dict.fromkeys(specific_terms(sentence))
+            if not is_number(t) and not numbers(t) and self._names(t, said_stems, said)
+        ]
+        subject: set[str] = set()
+        if question and asks_value(question):
+            subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC
+            subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit() and not _lacking([w], said_stems)}
+        problems = []
+        for n in sorted(claimed):
+            places = [p for p, sent in located if n in numbers(sent)]
+            if places and not any(self._bound(subject, names, p) for p in places):
+                problems.append(f"number {n} is stated of something else")
+        return problems
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
@@ -335,11 +371,11 @@ class GroundingChecker:
         problems += [
             f"'{t}' not in the source"
             for t in dict.fromkeys(specific_terms(sentence))
-            if not _NUMBER.fullmatch(t)
+            if not is_number(t)
             and not self._has_term(t, ctx_stems, ctx_nums, context)
             and not _written_as(t, context)
         ]
-        if claimed and question and (_HOW.search(question) or _VALUE_NOUN.search(question)):
+        if claimed and question and asks_value(question):
             # what the value is of: the question's words the sentence repeats ("the spam classifier reached 69.6%")
             # must mostly be in the source, or the number belongs to something else (a DPO table's 69.6)
             subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC

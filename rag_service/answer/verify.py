@@ -46,7 +46,9 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                return self.claims_hold(sentence, _headed(ctx), _all_papers(ctx), question)
+                return self.claims_hold(sentence, _headed(ctx), _all_papers(ctx), question) and not (
+                    self.grounding.unbound_numbers(sentence, ctx, question)
+                )
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
             if not (clean(cited) if cited else any(clean([h]) for h in hits)):

@@ -1,0 +1,74 @@
+"""Where a sentence of a context sits: the bullets above it and a table's header row.
+
+A note's nested bullet ("0.7 is recommended for creative use") means what it says under its parent bullet ("sample with
+a temperature: ...") and its section's headings; a table cell ("8,192") means what its row and header say. The
+grounding checks ask whether a number and what a claim ties it to stand in one such region, not merely somewhere in
+a context that holds several lists and tables (written here, not taken from llama-index: its node parsers split
+markdown by heading but keep no bullet or table structure within a section).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,2}[.)])\s+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+# a link's target, not the text around it: "Heads](https://arxiv.org/pdf/2401.10774.pdf)" keeps "Heads"
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s)\]>]+|www\.[^\s)\]>]+", re.I)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One sentence of a context and what frames it (its parent bullets, or its table's header row)."""
+
+    sentence: str
+    frame: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.frame}\n{self.sentence}" if self.frame else self.sentence
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t").replace("\t", "    "))
+
+
+def regions(text: str) -> list[Region]:
+    """Every sentence of ``text`` with its frame. URLs are blanked first: a link's digits are no stated value."""
+    out: list[Region] = []
+    parents: list[tuple[int, str]] = []  # (indent, line) of the open bullets above the current line
+    paragraph: list[str] = []  # the prose lines above the current one, up to a blank line or heading
+    header = ""
+    in_table = False
+    for raw in _URL.sub(" ", text).splitlines():
+        line = raw.rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            parents, paragraph, in_table = [], [], False
+            continue
+        if _TABLE_ROW.match(line) or (in_table and _TABLE_RULE.match(line)):
+            if not in_table:
+                header, in_table = line, True
+                out.append(Region(line.strip(), ""))
+            elif not _TABLE_RULE.match(line):
+                out.append(Region(line.strip(), header.strip()))
+            continue
+        in_table = False
+        bullet = _BULLET.match(line)
+        if bullet:
+            depth = _indent(line)
+            parents = [(d, p) for d, p in parents if d < depth]
+            frame = "\n".join(p for _, p in parents)
+            parents.append((depth, line.strip()))
+            paragraph = []
+        else:
+            # prose: read with the paragraph it continues ("Experiments of 09/04/2024:" above a line of results)
+            parents = []
+            frame = "\n".join(paragraph)
+            paragraph.append(line.strip())
+        for sentence in _SENTENCE.split(line.strip()):
+            if sentence.strip():
+                out.append(Region(sentence.strip(), frame))
+    return out

@@ -1,0 +1,113 @@
+"""Numbers as claims: how they are normalised, and what a question asks a value of.
+
+"What was my final validation accuracy ...?" asks for a number *of* something (the validation accuracy of the user's
+run); the grounding checks need that attribute to look for it next to a number in the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rag_service.index.bm25 import Tokenizer
+
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", re.I)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+# A question that asks for a value: the evidence must hold a number next to the asked attribute.
+_HOW = re.compile(r"\bhow (?:many|much|long|large|big|fast|often|high|low)\b", re.I)
+_MEASURES = (
+    r"score|accuracy|rate|size|cost|speed-?up|latency|throughput|perplexity|bleu|rouge\S*|f1|elo|rank|"
+    r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate|value"
+)
+_VALUE_NOUN = re.compile(rf"\b({_MEASURES})\b", re.I)
+# A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ...")
+_OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+# Words that say how a question is asked, not what it asks about.
+GENERIC = frozenset(
+    Tokenizer()(
+        "what which who whom whose when where why how many much did does do use used using get got reach reached "
+        "value number kind type way according note notes paper papers source sources say said mention mentioned "
+        "describe explain tell give list main key final exact exactly own actual actually example called"
+    )
+)
+
+
+def normalise_number(raw: str) -> str:
+    """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1.2' -> '1.2'."""
+    text = raw.replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() and "e" not in text.lower() else repr(value)
+
+
+def split_units(text: str) -> str:
+    """'168GB' -> '168 GB', '1.2x' -> '1.2 x' (scientific notation like 5e-7 stays whole)."""
+    return re.sub(r"(\d)(?![eE][-+]?\d)([A-Za-z%×])", r"\1 \2", text)
+
+
+def numbers(text: str) -> set[str]:
+    """Normalised numbers of a text, units split off first."""
+    return {normalise_number(m.group()) for m in _NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
+
+
+def stated_numbers(text: str) -> set[str]:
+    """The numbers of a text that can be a recorded value: not years."""
+    return {n for n in numbers(text) if not _YEAR.match(n)}
+
+
+def is_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
+
+
+def asks_value(question: str) -> bool:
+    """The question asks how many / how much, or for a measure ("what accuracy ...")."""
+    return bool(_HOW.search(question) or _VALUE_NOUN.search(question))
+
+
+# "what temperature does X recommend", "what is the context length of X": a question that wants one number of a thing
+_WANTS_VALUE = re.compile(
+    r"^\W*(?:(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w-]+\s+){0,2}?(?:"
+    + _MEASURES
+    + r")\s+(?:of|did|does|do|is|was|were|are|has|have|had|for)\b)",
+    re.I,
+)
+
+
+def wants_one_value(question: str) -> bool:
+    """Stricter than asks_value: "how many/much ..." or "what <measure> does/is/of ...", not "what does the cost
+    measure" or "what is the trade-off of chunk size"."""
+    return bool(_HOW.search(question) or _WANTS_VALUE.search(question))
+
+
+def own_work(text: str) -> bool:
+    """The text records something the user did: "I", "my", "we", "experiments", "tried"."""
+    return _OWN_WORK.search(text) is not None
+
+
+def asked_value(question: str, tokenizer: Callable[[str], list[str]]) -> str | None:
+    """The attribute a value question asks for, None for other questions: "how many warmup steps" -> warmup steps,
+    "what accuracy" -> accuracy, "my final validation accuracy" -> validation accuracy (its qualifier too: a bare
+    "99% accuracy" is not it). "" when it asks a value without naming one ("how large was it")."""
+    question = re.sub(r"['’]s\b", "", question)  # "the Transformer's learning rate": no word "s"
+    how = _HOW.search(question)
+    if how:
+        phrase: list[str] = []
+        for word in re.findall(r"[\w-]+", question[how.end() :])[:3]:
+            stems = tokenizer(word)
+            if not stems or stems[0] in GENERIC:
+                break
+            phrase.append(word)
+        if phrase:
+            return " ".join(phrase)
+    noun = _VALUE_NOUN.search(question)
+    if noun:
+        qualifiers: list[str] = []
+        for word in reversed(re.findall(r"[A-Za-z][\w-]*", question[: noun.start()])[-2:]):
+            stems = tokenizer(word)
+            if not stems or stems[0] in GENERIC:
+                break
+            qualifiers.insert(0, word)
+        return " ".join([*qualifiers, noun.group(1)])
+    return "" if how else None
