@@ -1108,6 +1108,113 @@ unanswerable(
     ],
     ["near-miss", *FRESH5],
 )
+# ---- fresh6: written in session 16 after the first changes of that session, from note bullets no earlier question
+# used, and run once, on the session's final code: the batch no change was made from.
+FRESH6 = ["fresh6"]
+answerable(
+    [
+        (
+            "Into which categories are GPT-3's weights organized?",
+            "Eight: embedding, key, query, value, output, up-projection, down-projection and unembedding.",
+            note(S, "Chapter 5. How LLM work", "embedding, key, query, value, output, up-projection, down-projection"),
+        ),
+        (
+            "How many words does GPT-3's embedding matrix cover?",
+            "50k words, each with a 12,288-dimensional vector.",
+            note(S, "Chapter 5. How LLM work", "word embedding (word vector) in gpt-3 has 12,288 dimensions, with 50k words"),
+        ),
+        (
+            "What share of the total parameters does the attention layer account for?",
+            "About 1/3 of the total parameters.",
+            note(S, "Chapter 6. Attention in transformers", "The attention layer accounts for 1/3 of total parameters"),
+        ),
+        (
+            "What turns the unembedding output into a probability distribution?",
+            "A normalization function called softmax.",
+            note(
+                S,
+                "Chapter 5. How LLM work",
+                "turn this vector into a probability distribution with a normalization function called softmax",
+            ),
+        ),
+        (
+            "What is Parkinson's Law?",
+            "Work expands so as to fill the time available for its completion.",
+            note(S, "RAG", "work expands so as to fill the time available for its completion"),
+        ),
+        (
+            "What does inverse document frequency capture?",
+            "That a term's importance is inversely linked to its frequency.",
+            note(S, "RAG", "the importance of a term is inversely linked to its frequency"),
+        ),
+        (
+            "Why can tokenization hurt term-based retrieval?",
+            "Breaking a phrase into tokens can lose its meaning (hot dog); n-grams can be used instead.",
+            note(S, "RAG", "breaking down phrase into tokens might lose their meaning (hot dog), instead can use n-gram"),
+        ),
+        (
+            "Which metrics are used to evaluate retrievers?",
+            "Precision and recall.",
+            note(S, "RAG", "evaluate retrievers: precision and recall"),
+        ),
+        (
+            "What three components decouple planning from execution for agents?",
+            "One to generate the plan, one to validate it, one to execute it.",
+            note(S, "Agent", "three components: one to generate plan, one to validate plan, one to execute plan"),
+        ),
+        (
+            "Which prompt engineering tools are listed?",
+            "Open Prompt, DSPy and TextGrad.",
+            note(S, "Chapter 5, Prompt Engineering", "prompt engineer tools: Open Prompt, DSPy, TextGrad"),
+        ),
+        (
+            "Why keep prompts in a codebase separate from the code?",
+            "Prompts might not update with the code at the same pace.",
+            note(S, "Chapter 5, Prompt Engineering", "prompts might not update with the code at the same pace"),
+        ),
+        (
+            "What is data contamination in model evaluation?",
+            "A model is tested on the data it was trained on.",
+            note(S, "Chapter 4, Evaluate AI System", "data contamination: models is tested on the data it is trained on"),
+        ),
+        (
+            "What are examples of hard attributes in model selection?",
+            "Model size and privacy.",
+            note(S, "Chapter 4, Evaluate AI System", "hard attributes: model size, privacy, etc"),
+        ),
+        (
+            "How can RAG work with tabular data?",
+            "By generating SQL to help find answers.",
+            note(S, "RAG", "tabular data: generate SQL to help find answers"),
+        ),
+        (
+            "What does self-critique ask a model to do?",
+            "To evaluate its own response.",
+            note(S, "Chapter 5, Prompt Engineering", "self-critique asks a model to evaluate its own response"),
+        ),
+    ],
+    FRESH6,
+)
+unanswerable(
+    [
+        "What precision did my retriever reach?",
+        "How many attention heads did I use in my own transformer?",
+        "What recall did my BM25 retriever get?",
+        "What n-gram size did I use for tokenization in my search engine?",
+        "How many plans did my agent generate in parallel?",
+        "How many customer support requests did my bot automate?",
+        "Which DSPy optimizer did I use for my prompts?",
+        "What accuracy did my agent reach over 10 steps?",
+        "What chunk size does Chip Huyen recommend for RAG?",
+        "What is the context length of Llama 3?",
+        "How much does a vector database cost per month?",
+        "Which BM25 parameters did I tune?",
+        "How many safety categories did my evaluation cover?",
+        "How much latency does hybrid search add?",
+        "How many few-shot examples did I use for my intent classifier?",
+    ],
+    ["near-miss", *FRESH6],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
