@@ -84,6 +84,16 @@ def test_tokenizer_stems_and_drops_stopwords() -> None:
     assert Tokenizer()("The Experts are balancing the loads") == ["expert", "balanc", "load"]
 
 
+def test_tokenizer_finds_code_identifiers_and_closed_compounds() -> None:
+    tok = Tokenizer()
+    # "num_epochs = 3" in a note's code is found by "epochs"; "fine-tuning" by a heading "Finetuning"
+    assert tok("num_epochs = 3") == ["num_epoch", "num", "epoch", "3"]
+    assert set(tok("Finetuning")) <= set(tok("fine-tuning")) and "finetun" not in tok("fine tuning")
+    assert tok("English-to-German", closed_compounds=False) == ["english", "german"]
+    idx = BM25Index(["code", "prose"], [tok("for epoch in range(num_epochs):"), tok("the training loop")])
+    assert [c for c, _ in idx.search("how many epochs", 2)][0] == "code"
+
+
 def test_bm25_index_standalone() -> None:
     idx = BM25Index(["a", "b", "c"], [["moe", "expert"], ["attent"], ["moe"]])
     assert [c for c, _ in idx.search("MoE", 5)] == ["a", "c"] or [c for c, _ in idx.search("MoE", 5)] == [

@@ -176,7 +176,7 @@ class GroundingChecker:
     def _has_term(self, term: str, stems: set[str], nums: set[str], raw: str) -> bool:
         """Every part of the term is in the text; a name mixing letters and digits (GPT-5, Mistral-7B, A100) must
         appear as one phrase, so "GPT-5" is not found in a text about GPT-3 that happens to contain a 5."""
-        parts = self.tokenizer(term)
+        parts = self.tokenizer(term, closed_compounds=False)  # "English-German" is in "English-to-German"
         if not all(p in stems or (p[:1].isdigit() and normalise_number(p) in nums) for p in parts):
             return False
         if re.search(r"[A-Za-z]", term) and re.search(r"\d", term):

@@ -17,6 +17,7 @@ import snowballstemmer
 from rank_bm25 import BM25Okapi
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_COMPOUND = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?:-[^\W\d_]{2,})+(?![\w-])", re.UNICODE)
 
 # English function words; content words (even short ones like "moe", "rag", "kl") are kept.
 STOPWORDS = frozenset(
@@ -158,17 +159,28 @@ class Tokenizer:
         self._stemmer = snowballstemmer.stemmer("english")
         self._cache: dict[str, str] = {}
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str, closed_compounds: bool = True) -> list[str]:
+        """Stems of the text's words; with ``closed_compounds``, a hyphenated compound's closed form too."""
         out = []
-        for word in _WORD.findall(text.lower()):
+        lowered = text.lower()
+        for word in _WORD.findall(lowered):
             if word in STOPWORDS or word == "_":
                 continue
-            stem = self._cache.get(word)
-            if stem is None:
-                stem = self._stemmer.stemWord(word)
-                self._cache[word] = stem
-            out.append(stem)
+            out.append(self._stem(word))
+            if "_" in word.strip("_"):
+                # an identifier in code ("num_epochs = 3", "warmup_steps") is also found by its words ("epochs")
+                out.extend(self._stem(part) for part in word.split("_") if part and part not in STOPWORDS)
+        # a hyphenated compound is also its closed form: "fine-tuning" finds a section headed "Finetuning"
+        if closed_compounds:
+            out.extend(self._stem(m.group().replace("-", "")) for m in _COMPOUND.finditer(lowered))
         return out
+
+    def _stem(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            stem = self._stemmer.stemWord(word)
+            self._cache[word] = stem
+        return stem
 
 
 class BM25Index:
