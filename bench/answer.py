@@ -131,7 +131,9 @@ def main() -> None:
                 and bool(numbers(drop_keys(answer.answer)))  # a citation key is no number
                 and any(c.supported for c in answer.citations),
                 "keywords": bool(ref_words) and sum(w in got for w in ref_words) >= 0.5 * len(ref_words),
-                "gold_cited": any(ref.matches(c.source) for c in answer.citations for ref in item.contexts),
+                "gold_cited": any(  # a citation merged from copies of a section links them all (also_in)
+                    ref.matches(s) for c in answer.citations for s in [c.source, *c.also_in] for ref in item.contexts
+                ),
                 "ttft": first,
                 "total": total,
                 "prompt_chars": prompt_chars,

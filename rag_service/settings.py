@@ -78,6 +78,15 @@ class RetrievalSettings(_Group):
         le=1,
         description="Cosine similarity above which two contexts are merged as duplicates.",
     )
+    dedupe_same_section: float | None = Field(
+        default=0.7,
+        ge=0,
+        le=1,
+        description=(
+            "The same, for two notes' sections under the same heading path (a list kept as a table elsewhere); "
+            "None: no such rule."
+        ),
+    )
     rerank_model: str | None = Field(
         default=None,
         description="Local path of a sentence-transformers CrossEncoder; None disables reranking.",

@@ -61,6 +61,25 @@ def test_near_duplicates_collapse_into_one_hit(full_index: HybridIndex) -> None:
     assert sum(1 for h in raw if h.chunk.source.heading_path and h.chunk.source.heading_path[-1] == "DPO training") == 2
 
 
+def test_a_section_one_file_keeps_as_a_table_merges_with_its_list(full_index: HybridIndex) -> None:
+    # contents.md keeps "Speedup the inference of LLMs" as a table, large-language-models.md as a list: their
+    # vectors are 0.72 apart, under the 0.92 bar for any two chunks, but they are the same section
+    retriever = HybridRetriever(full_index, full_index.settings.retrieval)
+    query = "Which papers do I list for speeding up LLM inference?"
+
+    def speedup(hits):  # type: ignore[no-untyped-def]
+        return [h for h in hits if (h.chunk.source.heading_path or [""])[-1] == "Speedup the inference of LLMs"]
+
+    merged = speedup(retriever.retrieve(query, k=4).hits)
+    assert len(merged) == 1
+    assert {merged[0].chunk.source.file, *(s.file for s in merged[0].also_in)} == {
+        "contents.md",
+        "large-language-models.md",
+    }
+    strict = full_index.settings.retrieval.model_copy(update={"dedupe_same_section": None})
+    assert len(speedup(HybridRetriever(full_index, strict).retrieve(query, k=4).hits)) == 2
+
+
 def test_every_hit_has_its_query_similarity(full_index: HybridIndex) -> None:
     hits = HybridRetriever(full_index, full_index.settings.retrieval).retrieve("noisy top-k gating", k=5).hits
     assert all(h.dense_score is not None and -1 <= h.dense_score <= 1 for h in hits)

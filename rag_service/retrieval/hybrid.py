@@ -127,7 +127,7 @@ class HybridRetriever:
             if cid in chunks
         ]
         if cfg.dedupe:
-            hits = merge_near_duplicates(hits, vectors, s.dedupe_threshold)
+            hits = merge_near_duplicates(hits, vectors, s.dedupe_threshold, s.dedupe_same_section)
         if cfg.rerank and self.reranker is not None:
             t = time.perf_counter()
             hits = self.reranker.rerank(query, hits[: s.rerank_top_n])
