@@ -157,7 +157,8 @@ class Answer(BaseModel):
     refusal_reason: str | None = Field(
         default=None,
         description="weak_evidence (nothing on the topic) | not_in_sources (the topic is there, the asked fact is "
-        "not) | model_declined | no_support (no citation holds) | unsupported_claim (the main claim fails its check)",
+        "not) | model_declined | no_support (no citation holds) | unsupported_claim (the main claim fails its check) | "
+        "no_value (asked how much / how many, answered without an amount)",
     )
     dropped: list[str] = Field(
         default_factory=list, description="Answer sentences removed because their sources do not support them."

@@ -353,3 +353,13 @@ def test_a_value_of_the_notes_must_be_stated_of_what_is_asked(pipeline) -> None:
     for q in ("What sampling temperature is recommended for creative use?", "What is the context window of GPT4?"):
         prep = pipeline.prepare(q, [])
         assert not prep.refused, (q, prep.verdict)
+
+
+def test_a_value_question_answered_without_an_amount_is_refused(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("How many dimensions does a GPT-3 word embedding have?", [])
+    assert not prep.refused
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "12,288" in h.chunk.text)
+    vague = pipeline.finish(prep, f"A GPT-3 word embedding has a very large number of dimensions [{n}].", {})
+    assert vague.refused and vague.refusal_reason == "no_value"
+    given = pipeline.finish(prep, f"A GPT-3 word embedding has 12,288 dimensions [{n}].", {})
+    assert not given.refused and "12,288" in given.answer

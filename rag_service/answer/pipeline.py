@@ -24,6 +24,7 @@ from rag_service.answer.cite import (
 )
 from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes
 from rag_service.answer.llm import LLMHandle
+from rag_service.answer.values import gives_a_value, wants_one_value
 from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
@@ -205,6 +206,11 @@ class AnswerPipeline:
         if main_failed or len(drop_keys(text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
+        if wants_one_value(prep.question) and not gives_a_value(drop_keys(text)):
+            # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
+            # hold the value, or the model would have copied it (every answered value question of the golden set did)
+            timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+            return self._refusal(prep, "no_value", timings, dropped)
         sentences = cited_sentences(text)
         kept = {k for s in sentences for k in s.keys}
         used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]

@@ -81,6 +81,20 @@ def wants_one_value(question: str) -> bool:
     return bool(_HOW.search(question) or _WANTS_VALUE.search(question))
 
 
+_NUMBER_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|trillions?|half|third|quarter|twice|double|triple|dozens?)\b",
+    re.I,
+)
+
+
+def gives_a_value(text: str) -> bool:
+    """The text states some amount: a number (not a year, not the 3 of a name like GPT-3) or a number word ("two
+    hidden layers", "a third")."""
+    text = re.sub(r"\b[A-Za-z][\w.]*-[\w.-]*\d[\w.-]*", " ", text)
+    return bool(stated_numbers(text) or _NUMBER_WORDS.search(text))
+
+
 def own_work(text: str) -> bool:
     """The text records something the user did: "I", "my", "we", "experiments", "tried"."""
     return _OWN_WORK.search(text) is not None

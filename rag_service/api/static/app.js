@@ -102,6 +102,7 @@ function sourcesList(title, items) {
 const REASONS = {
   not_in_sources: "Not in your sources", weak_evidence: "Nothing close in your sources",
   unsupported_claim: "The answer was not supported by its sources", no_support: "No cited source supports the answer",
+  no_value: "The answer gave no value for what was asked",
   model_declined: "The model found no answer in the sources",
 };
 
