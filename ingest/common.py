@@ -13,7 +13,8 @@ from rag_service.settings import Settings
 from rag_service.types import Chunk
 
 # Bump when chunking logic changes so every source is re-chunked once.
-CHUNKER_VERSION = "5"  # 4: chunk ids hash the source metadata too; 5: a markdown table is one unit, BM25 splits snake_case identifiers
+# 4: chunk ids hash the source metadata too; 5: a markdown table is one unit, BM25 splits snake_case identifiers
+CHUNKER_VERSION = "5"
 
 
 @dataclass

@@ -21,9 +21,11 @@ from rag_service.answer.values import GENERIC as _GENERIC
 from rag_service.answer.values import (
     asked_value,
     asks_value,
+    counted,
     is_number,
     normalise_number,
     numbers,
+    other_unit,
     own_work,
     split_units,
     stated_numbers,
@@ -84,42 +86,6 @@ def is_personal(question: str) -> bool:
     return bool(question) and bool(_PERSONAL.search(_ABOUT_NOTES.sub("the notes", question)))
 
 
-# a number and the word it counts: "96 layers", "30 minutes", "12,288 dimensions" (units split off first)
-_COUNTED = re.compile(r"(?<![\w.\-/])(\d+(?:[.,]\d+)*)\s+([A-Za-z]{3,})")  # not the 3 of "GPT-3 word"
-# words after a number that are not what it counts
-_NOT_UNIT = frozenset(
-    re.findall(r"\w+", "and are but for from has have into its not now off one only onto per than that the then")
-    + re.findall(r"\w+", "this to was were when which while with")
-)
-
-
-def _counted(text: str) -> list[tuple[str, str]]:
-    """(normalised number, the word after it) pairs of a text."""
-    return [
-        (normalise_number(m.group(1)), m.group(2).lower())
-        for m in _COUNTED.finditer(split_units(text))
-        if m.group(2).lower() not in _NOT_UNIT
-    ]
-
-
-def _other_unit(number: str, unit: str, context: str) -> bool:
-    """The context counts ``number`` in something else and never in ``unit``: "GPT has 96 attention heads" does not
-    say "96 layers". Prefixes compare, so "30min" holds "30 minutes"; a number the context gives without a word
-    after it (a table cell, "BLEU 28.4") may have its unit just before it, and says nothing against it."""
-    words = re.findall(r"\d+(?:[.,]\d+)*|[A-Za-z]+", split_units(context))
-    other = False
-    for i, w in enumerate(words):
-        if not (w[:1].isdigit() and normalise_number(w) == number):
-            continue
-        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-        counts = len(nxt) >= 3 and nxt.isalpha() and nxt not in _NOT_UNIT
-        near = words[i + 1 : i + 4] + ([] if counts else words[max(0, i - 2) : i])
-        if any(_same_word(unit, x.lower()) for x in near):
-            return False
-        other = other or counts
-    return other
-
-
 def _written_as(name: str, context: str) -> bool:
     """The context writes the name another way a note-taker would: without separators or case ("GPT3" for GPT-3),
     in the singular ("LLM" for LLMs), or with one letter dropped ("llma" for Llama; only letters, five or more, so
@@ -135,11 +101,6 @@ def _written_as(name: str, context: str) -> bool:
 def _lacking(words: Iterable[str], stems: set[str]) -> list[str]:
     """The words the stems lack; a word matches an abbreviation of it ("param" for parameters)."""
     return [w for w in words if not any(s == w or (len(s) >= 4 and w.startswith(s)) for s in stems)]
-
-
-def _same_word(a: str, b: str) -> bool:
-    n = min(len(a), len(b), 4)
-    return n >= 3 and a[:n] == b[:n]
 
 
 @dataclass
@@ -222,30 +183,9 @@ class GroundingChecker:
         coverage = len(have) / len(content) if content else 1.0
         if coverage < (self.min_coverage if min_coverage is None else min_coverage):
             missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
-        # "What accuracy did I get ...": the user's own result must be written down as a number next to what is
-        # asked; otherwise the model fills the gap with a plausible number (the failure this gate exists for).
-        # A question that wants one value of a thing the notes alone answer (no numbers of its own to compute with):
-        # "What temperature does Chip Huyen recommend for code generation?" over "0.7 is recommended for creative
-        # use" is the same near miss, asked of the notes. Papers state values in prose and tables too loosely for this.
-        asked = asked_value(question, self.tokenizer)
-        names = [t for t in terms if not is_number(t)]
-        if not missing and asked is not None and personal:
-            attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
-            if not self._value_recorded(attribute, names, self._owned(question, attribute), usable, own=True):
-                missing.append(asked or "the value asked for")
-        elif (
-            not missing
-            and asked is not None
-            and wants_one_value(question)
-            and not numbers(re.sub("|".join(map(re.escape, names)) or "^$", " ", question))  # GPT-4's 4 is a name
-            and usable
-            and all(h.chunk.source.type == "note" for h in usable)
-        ):
-            attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
-            named = {s for t in names for s in self.tokenizer(t)}
-            about = [w for w in content if w not in attribute and w not in named and not w[:1].isdigit()]
-            if not self._value_recorded(attribute, names, about, usable, own=False, slack=1):
-                missing.append(asked or "the value asked for")
+        if not missing:
+            unrecorded = self._unrecorded_value(question, terms, content, usable, personal)
+            missing += [unrecorded] if unrecorded is not None else []
         # the reply names words as the user wrote them ("learning rate"), not their stems ("learn, rate")
         surface = self._surface(question)
         shown_missing = list(dict.fromkeys(surface.get(w, w) for w in missing))
@@ -268,6 +208,37 @@ class GroundingChecker:
                 out.setdefault(stem, word)
         return out
 
+    def _unrecorded_value(
+        self, question: str, terms: list[str], content: list[str], usable: list[ScoredChunk], personal: bool
+    ) -> str | None:
+        """The value the question asks for, when the evidence does not state it (None: stated, or not asked).
+        "What accuracy did I get ...": the user's own result must be written down as a number next to what is asked,
+        or the model fills the gap with a plausible number (the failure this gate exists for). A question that wants
+        one value the notes alone answer, with no numbers of its own to compute with, is checked the same way with a
+        word of slack: "What temperature does Chip Huyen recommend for code generation?" over "0.7 is recommended
+        for creative use" is the same near miss, asked of the notes. Papers state values in prose and flattened
+        tables too loosely for this."""
+        asked = asked_value(question, self.tokenizer)
+        if asked is None:
+            return None
+        attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
+        names = [t for t in terms if not is_number(t)]
+        if personal:
+            owned = self._owned(question, attribute)
+            recorded = self._value_recorded(attribute, names, owned, usable, own=True)
+        elif (
+            wants_one_value(question)
+            and not numbers(re.sub("|".join(map(re.escape, names)) or "^$", " ", question))  # GPT-4's 4 is a name
+            and usable
+            and all(h.chunk.source.type == "note" for h in usable)
+        ):
+            named = {s for t in names for s in self.tokenizer(t)}
+            about = [w for w in content if w not in attribute and w not in named and not w[:1].isdigit()]
+            recorded = self._value_recorded(attribute, names, about, usable, own=False, slack=1)
+        else:
+            return None
+        return None if recorded else asked or "the value asked for"
+
     def _owned(self, question: str, attribute: list[str]) -> list[str]:
         """What the user's value is of: the content words after "my" ("my chain-of-thought experiments" -> chain,
         thought, experi), the attribute aside."""
@@ -286,8 +257,8 @@ class GroundingChecker:
     ) -> bool:
         """One sentence holds a number (not a year) and, with its bullet's parents and its headings, the asked
         attribute (with ``slack``, one word of it: "context window" for "context length"), every name of the question
-        and all but ``slack`` words of what the value is of; with ``own``, in
-        a section that records the user's own work. "Chinchilla law: number of tokens during training should be
+        and all but ``slack`` words of what the value is of; with ``own``, in a section that records the user's own
+        work. "Chinchilla law: number of tokens during training should be
         ~20x ..." is not "the training tokens of my Chinchilla-optimal model"; "0.7 is recommended for creative use"
         is not "the temperature of my chain-of-thought experiments"."""
         for h in hits:
@@ -366,7 +337,7 @@ class GroundingChecker:
         claimed = numbers(sentence)
         problems += [f"number {n} not in the source" for n in sorted(claimed) if n not in ctx_nums]
         problems += [
-            f"'{n} {unit}' not in the source" for n, unit in _counted(sentence) if _other_unit(n, unit, context)
+            f"'{n} {unit}' not in the source" for n, unit in counted(sentence) if other_unit(n, unit, context)
         ]
         problems += [
             f"'{t}' not in the source"
