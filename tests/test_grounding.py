@@ -141,6 +141,10 @@ def test_answer_text_is_cleaned_of_leading_keys_and_repeats() -> None:
     assert drop_repeats(looped) == "Collect demonstration data [3]. Train a reward model [3]."
     listed = "1. Establish eval [1]\n2. Try prompting [1]"
     assert drop_repeats(listed) == listed
+    # a list item that names its source first (with the copied label) cites it at its end
+    labels = ["large-language-models.md › Groq › Speedup the inference of LLMs"]
+    keyed = f"1. [2] ({labels[0]}) * MEDUSA from TogetherAI\n- [3] EAGLE"
+    assert clean_answer(keyed, labels) == "1. MEDUSA from TogetherAI [2]\n- EAGLE [3]"
 
 
 def test_a_true_sentence_cited_to_the_wrong_source_is_re_cited(pipeline) -> None:  # type: ignore[no-untyped-def]

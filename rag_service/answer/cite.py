@@ -44,8 +44,13 @@ def clean_answer(text: str, labels: list[str]) -> str:
     for label in sorted({x for lab in labels for x in (lab, *lab.split(" › ")) if len(x) >= 4}, key=len, reverse=True):
         esc = re.escape(label)
         text = re.sub(rf"\s*[\[(]{esc}[\])]", "", text)
+    # "1. [2] * MEDUSA: ..." (a list item that names its source first): the keys go to the end of the item
+    text = _KEYED_ITEM.sub(lambda m: f"{m.group(1)}{m.group(3).rstrip()} {m.group(2).strip()}", text)
     text = re.sub(r"^\s*(\[\d+\]\s*)+", "", text)  # keys before any words cite nothing
     return collapse_keys(text)
+
+
+_KEYED_ITEM = re.compile(r"(?m)^([ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+)((?:\[\d+\][ \t]*)+)(?:[-*•][ \t]+)?(\S.*)$")
 
 
 # "The source for this information is [1]." / "Sources: [1], [2]": a sentence that only says where the others come from
