@@ -1215,6 +1215,81 @@ unanswerable(
     ],
     ["near-miss", *FRESH6],
 )
+# ---- fresh7: written in session 16 after seeing fresh6's results and before the fixes they led to (scaled numbers,
+# short list items attributed by their words, keys-only list lines); run once, on the final code.
+FRESH7 = ["fresh7"]
+answerable(
+    [
+        (
+            "What share of the parameters does partial finetuning train?",
+            "About 25%: it is parameter inefficient.",
+            note(S, "Finetuning techniques", "requires many parameters to train, ~25%"),
+        ),
+        (
+            "What share of the trainable parameters do PEFT adapters train?",
+            "Only 3% of the trainable parameters.",
+            note(S, "Finetuning techniques", "only train 3% of trainable parameters"),
+        ),
+        (
+            "How is finetuning an instance of transfer learning?",
+            "A base model trained on tasks with abundant data transfers that knowledge to a target task.",
+            note(
+                S,
+                "RAG & Finetuning",
+                "by training a base model on tasks with abundant data, you can then transfer that knowledge",
+            ),
+        ),
+        (
+            "What data does preference finetuning require?",
+            "Comparative data: an instruction, a winning response and a losing response.",
+            note(S, "RAG & Finetuning", "instruction, winning response, losing response"),
+        ),
+        (
+            "What does long-context finetuning do?",
+            "It makes a model's context window longer.",
+            note(S, "RAG & Finetuning", "long-context finetuning makes a model's context window/length longer"),
+        ),
+        (
+            "What does the learning rate determine in finetuning?",
+            "How fast the model's parameters change with each learning step.",
+            note(S, "Finetuning techniques", "determines how fast the model’s parameters should change"),
+        ),
+        (
+            "What makes an embedding algorithm good?",
+            "More-similar texts have closer embeddings.",
+            note(S, "Exact evaluation", "an embedding algorithm is good if more-similar texts have closer embeddings"),
+        ),
+        (
+            "Which metrics compare a response's similarity to reference data?",
+            "Exact match, lexical similarity and semantic similarity.",
+            note(S, "Exact evaluation", "exact match (0 0r 1), lexical similarity (sliding scale)"),
+        ),
+        (
+            "What are the reasons not to finetune?",
+            "It might degrade performance, and it is expensive and outdated once a better model comes out.",
+            note(S, "RAG & Finetuning", "finetuning might degrade models' performance"),
+        ),
+        (
+            "How can models be combined in model merging?",
+            "By adding, layer stacking and concatenation.",
+            note(S, "Finetuning techniques", "adding, layer stacking and concatenation"),
+        ),
+    ],
+    FRESH7,
+)
+unanswerable(
+    [
+        "What learning rate did I use when finetuning with LoRA?",
+        "How many epochs did I train my distillation model for?",
+        "What lexical similarity score did my summarizer get?",
+        "Which embedding model did I use for my semantic similarity metric?",
+        "What batch size does Chip Huyen recommend for finetuning?",
+        "How much did finetuning degrade my model's performance?",
+        "How many unit tests did I write for functional correctness?",
+        "How many trainable parameters did my PEFT adapters have?",
+    ],
+    ["near-miss", *FRESH7],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
