@@ -19,6 +19,10 @@ def test_numbers_are_normalised() -> None:
     assert numbers("lower the learning rate (5e-7)") == numbers("a rate of 5E-7") == {"5e-07"}
     assert numbers("a 1.2x speed-up over 10,000 steps") == {"1.2", "10000"}
     assert numbers("2.0 and 2") == {"2"}
+    # a scale multiplies: "50k words" are 50,000 words, "$2m" two million, "70b" seventy billion ("30m" is left alone)
+    assert numbers("50k words") == numbers("50,000 words") == numbers("50 thousand words") == {"50000"}
+    assert numbers("cost $2m") == numbers("cost 2 million") == {"2000000"} and numbers("30m") == {"30"}
+    assert numbers("llma 2 70b") == numbers("Llama 2 70B") == {"2", "70000000000"}
 
 
 def test_specific_terms() -> None:
@@ -367,3 +371,13 @@ def test_a_value_question_answered_without_an_amount_is_refused(pipeline) -> Non
     assert vague.refused and vague.refusal_reason == "no_value"
     given = pipeline.finish(prep, f"A GPT-3 word embedding has 12,288 dimensions [{n}].", {})
     assert not given.refused and "12,288" in given.answer
+
+
+def test_short_list_items_are_cited_to_the_context_that_holds_them(pipeline) -> None:  # type: ignore[no-untyped-def]
+    prep = pipeline.prepare("Which prompt engineering tools are listed?", [])
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "DSPy" in h.chunk.text)
+    other = next(i for i in range(1, len(prep.hits) + 1) if i != n)
+    # one- and two-word items are too short to score; a last line of keys alone states nothing
+    answer = pipeline.finish(prep, f"1. Open Prompt\n2. DSPy\n3. TextGrad\n4. [{other}]", {})
+    assert not answer.refused and [c.n for c in answer.citations] == [n] and answer.citations[0].inferred
+    assert answer.answer == f"1. Open Prompt [{n}]\n2. DSPy [{n}]\n3. TextGrad [{n}]"

@@ -46,10 +46,12 @@ def clean_answer(text: str, labels: list[str]) -> str:
         text = re.sub(rf"\s*[\[(]{esc}[\])]", "", text)
     # "1. [2] * MEDUSA: ..." (a list item that names its source first): the keys go to the end of the item
     text = _KEYED_ITEM.sub(lambda m: f"{m.group(1)}{m.group(3).rstrip()} {m.group(2).strip()}", text)
+    text = _KEYS_ONLY_ITEM.sub("", text)  # "4. [4]": an item that states nothing
     text = re.sub(r"^\s*(\[\d+\]\s*)+", "", text)  # keys before any words cite nothing
     return collapse_keys(text)
 
 
+_KEYS_ONLY_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]*(?:\[\d+\][ \t]*)+$\n?")
 _KEYED_ITEM = re.compile(r"(?m)^([ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+)((?:\[\d+\][ \t]*)+)(?:[-*•][ \t]+)?(\S.*)$")
 
 

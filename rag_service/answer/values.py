@@ -47,8 +47,29 @@ def split_units(text: str) -> str:
     return re.sub(r"(\d)(?![eE][-+]?\d)([A-Za-z%×])", r"\1 \2", text)
 
 
+# "50k words" is 50,000 words and "7 billion" is 7B: a scale word or letter multiplies its number ("$2m" is money;
+# a bare lowercase "m" may be metres or minutes and is left alone)
+_SCALED = re.compile(
+    r"(?<![\w.])(\$?)(\d+(?:[.,]\d+)*)\s?(k|K|M|B|b|bn|T|thousand|million|billion|trillion|m(?=\W|$))(?![A-Za-z])"
+)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12}
+_SCALE["trillion"] = 1e12
+
+
+def _unscaled(m: re.Match[str]) -> str:
+    money, digits, scale = m.group(1), m.group(2), m.group(3)
+    if scale == "m" and not money:
+        return m.group()
+    try:
+        value = float(digits.replace(",", "")) * _SCALE[scale.lower()]
+    except ValueError:
+        return m.group()
+    return f"{money}{int(value) if value.is_integer() else value}"
+
+
 def numbers(text: str) -> set[str]:
-    """Normalised numbers of a text, units split off first."""
+    """Normalised numbers of a text, scales applied ("50k" = "50,000") and units split off first."""
+    text = _SCALED.sub(_unscaled, text)
     return {normalise_number(m.group()) for m in _NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
 
 

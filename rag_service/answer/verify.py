@@ -124,11 +124,22 @@ class Verifier:
 
     def attribute_uncited(self, hits: list[ScoredChunk], text: str) -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
-        the key of the context that supports it best, when that support passes the threshold; such keys are marked
-        ``inferred`` in the response. Unsupported, uncited sentences stay as they are (and count against support)."""
+        the key of the context that supports it best, when that support passes the threshold (a list item of one or
+        two words, of the first context that holds it word for word); such keys are marked ``inferred`` in the
+        response. Unsupported, uncited sentences stay as they are (and count against support)."""
         inferred: set[int] = set()
         for sent in cited_sentences(text):
-            if sent.keys or len(sent.text.split()) < 3:
+            if sent.keys:
+                continue
+            if len(sent.text.split()) < 3:
+                # a short list item ("DSPy", "Model size") is too short to score: it is cited to the first
+                # context that holds it word for word
+                item = _squeezed(re.sub(r"^[\s*•\-\d.)]+", "", sent.text)).strip()
+                holds = [n for n, h in enumerate(hits, start=1) if len(item) >= 3 and f" {item} " in _squeezed(h)]
+                n = holds[0] if holds else 0
+                if n and sent.text in text:
+                    text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
+                    inferred.add(n)
                 continue
             scored = [(self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)]
             score, n = max(scored)
@@ -145,6 +156,12 @@ def _text(hits: list[ScoredChunk]) -> str:
 
 def _all_papers(hits: list[ScoredChunk]) -> bool:
     return all(h.chunk.source.type == "paper" for h in hits)
+
+
+def _squeezed(hit: ScoredChunk | str) -> str:
+    """Lowercase words between single spaces, for a word-for-word match."""
+    text = hit if isinstance(hit, str) else hit.chunk.text
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
 
 
 def _tidy(text: str) -> str:
