@@ -347,6 +347,14 @@ def test_a_number_is_checked_where_the_notes_state_it() -> None:
     assert g.unbound_numbers("A temperature of 0.7 is recommended for classification.", [sampling], asked) != []
     asked = "What temperature is recommended for creative use?"
     assert g.unbound_numbers("A temperature of 0.7 is recommended for creative use.", [sampling], asked) == []
+    # a line's clauses and sentences read on from each other: "HuggingFace" frames the 5e-7 after the ";"
+    dpo = _note(
+        "Experiments of 09/04/2024:\nDPO with HuggingFace Trainer: use gradient accumulating = 4; lower the learning"
+        " rate (5e-7). Don't train over too many data.",
+        ["DPO training"],
+    )
+    line = "DPO with HuggingFace Trainer: use gradient accumulating = 4; lower the learning rate (5e-7)."
+    assert g.unbound_numbers(line, [dpo], "What are the DPO training tips?") == []
     # words the notes never use are the answer's wording, judged by the other checks, not a misplaced fact
     asked = "What formula estimates the GPU memory for LLM inference?"
     formula = _note("* `M = (P x (Q/8)) x 1.2` where P is parameters", ["Memory requirement for LLM inference:"])

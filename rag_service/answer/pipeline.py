@@ -206,11 +206,6 @@ class AnswerPipeline:
         if main_failed or len(drop_keys(text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
-        if wants_one_value(prep.question) and not gives_a_value(drop_keys(text)):
-            # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
-            # hold the value, or the model would have copied it (every answered value question of the golden set did)
-            timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-            return self._refusal(prep, "no_value", timings, dropped)
         sentences = cited_sentences(text)
         kept = {k for s in sentences for k in s.keys}
         used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]
@@ -237,6 +232,10 @@ class AnswerPipeline:
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
+        if wants_one_value(prep.question) and not gives_a_value(drop_keys(text)):
+            # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
+            # hold the value, or the model would have copied it (every answered value question of the golden set did)
+            return self._refusal(prep, "no_value", timings, dropped)
         return Answer(
             answer=text,
             dropped=dropped,

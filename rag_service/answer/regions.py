@@ -15,7 +15,7 @@ from dataclasses import dataclass
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,2}[.)])\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")  # not at ";": "use X = 4; lower the rate (5e-7)" is one statement
 # a link's target, not the text around it: "Heads](https://arxiv.org/pdf/2401.10774.pdf)" keeps "Heads"
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s)\]>]+|www\.[^\s)\]>]+", re.I)
 
@@ -68,7 +68,9 @@ def regions(text: str) -> list[Region]:
             parents = []
             frame = "\n".join(paragraph)
             paragraph.append(line.strip())
+        before: list[str] = []  # a later sentence of a line reads on from the earlier ones
         for sentence in _SENTENCE.split(line.strip()):
             if sentence.strip():
-                out.append(Region(sentence.strip(), frame))
+                out.append(Region(sentence.strip(), "\n".join(x for x in [frame, " ".join(before)] if x)))
+                before.append(sentence.strip())
     return out
