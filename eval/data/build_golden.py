@@ -1290,6 +1290,112 @@ unanswerable(
     ],
     ["near-miss", *FRESH7],
 )
+# ---- fresh8: written at the start of session 17, before any change, from the reading list's AI section, Karpathy's
+# intro and the backpropagation chapter (sections the earlier batches barely use); run first on the start code.
+FRESH8 = ["fresh8"]
+answerable(
+    [
+        (
+            "How is the routing to experts decided in a mixture of experts?",
+            "By learned parameters, as simple as a single weight matrix.",
+            note(R, "AI", "The routing is determined by learned parameters, as simple as a single weight matrix"),
+        ),
+        (
+            "What idea about routing does the Switch Transformers paper explore?",
+            "That it is unnecessary to route to more than one expert at a time.",
+            note(R, "AI", "it is unnecessary to route to more than one expert at a time"),
+        ),
+        (
+            "What two kinds of verifier models does Let's Verify Step by Step describe?",
+            "One predicts the probability that each step is correct, the other that the whole solution is correct.",
+            note(R, "AI", "one that predicts the probability that each"),
+        ),
+        (
+            "What paradigm shift does the Let's Verify Step by Step paper represent?",
+            "Test-time compute can matter just as much as train-time compute.",
+            note(R, "AI", "test-time compute (the amount of compute used for inference) can matter just as much"),
+        ),
+        (
+            "What are the two main categories of distributed model training?",
+            "Data parallelism and model parallelism.",
+            note(R, "AI", "**data parallelism** and **model parallelism**"),
+        ),
+        (
+            "How does vertical model parallelism differ from horizontal model parallelism?",
+            "Vertical splits the model layer by layer; horizontal splits it within layers.",
+            note(R, "AI", "Vertical model parallelism means splitting the model layer-by-layer"),
+        ),
+        (
+            "What is contrastive pre-training for text embeddings?",
+            "The model produces a single vector per text segment, and cross-entropy loss raises the cosine similarity "
+            "of similar segments.",
+            note(R, "AI", "the model is tasked to produce a single vector for a segment of text"),
+        ),
+        (
+            "Which training trick gives the contrastive embedding model its negative pairs?",
+            "Each segment of a batch is embedded once, and the embeddings not related to the positive pair serve as "
+            "negatives.",
+            note(R, "AI", "use all the embeddings not related to the original positive text pair"),
+        ),
+        (
+            "What did I not fully understand in the sparsely-gated mixture-of-experts paper?",
+            "How they made the routing differentiable using random noise.",
+            note(R, "AI", "how they made the routing differentiable using random noise"),
+        ),
+        (
+            "Which model is MoE rumored to be used in?",
+            "GPT-4.",
+            note(R, "AI", "MoE is rumored to be used in GPT-4"),
+        ),
+        (
+            "How long does finetuning a base model into an assistant typically take?",
+            "Typically 1 day.",
+            note(S, "Intro to Large Language Models, Andrej Karpathy", "typically takes 1 day"),
+        ),
+        (
+            "What is LLM performance a smooth function of, according to Karpathy?",
+            "N, the number of parameters, and D, the amount of training text.",
+            note(S, "Intro to Large Language Models, Andrej Karpathy", "N, the number of parameters"),
+        ),
+        (
+            "Why can't an LLM self-improve the way AlphaGo does?",
+            "It lacks a reward function that tells whether an answer is good or bad.",
+            note(
+                S,
+                "Intro to Large Language Models, Andrej Karpathy",
+                "lack of reward function to tell LLM if an answer is good or bad",
+            ),
+        ),
+        (
+            "How is the chain rule used in backpropagation?",
+            "To backpropagate how each weight and bias affects the cost function, for gradient descent.",
+            note(S, "Chapter 4. Backpropagation calculus", "use chain rule to backpropagate"),
+        ),
+        (
+            "Why was the spam dataset under-sampled to the same number of spam and non-spam messages?",
+            "With 99% non-spam, a model would get 99% accuracy however badly it does on spam.",
+            note(S, "Discussion", "the model automatically get 99% accuracy regardless how good it does on spams"),
+        ),
+    ],
+    FRESH8,
+)
+unanswerable(
+    [
+        "How many experts did the Switch Transformer I trained use?",
+        "What speedup did I get from data parallelism on my cluster?",
+        "According to my reading list, what accuracy does the process-supervised verifier reach on MATH?",
+        "What cosine similarity threshold did I use for my contrastive embedding model?",
+        "How many negative pairs per batch does the contrastive pre-training paper use?",
+        "How much did the finetuning stage of Llama 2 70B cost according to Karpathy?",
+        "How many human labelers does Karpathy say are hired to write the finetuning data?",
+        "How many parameters does the Mixture-of-Depths model have?",
+        "What recall did my spam classifier get?",
+        "How many GPUs did Karpathy say the Llama 2 70B training run used?",
+        "What batch size did I use for stochastic gradient descent in my 3Blue1Brown exercise?",
+        "How many parameters does the Megablocks model have?",
+    ],
+    ["near-miss", *FRESH8],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
