@@ -1121,7 +1121,11 @@ answerable(
         (
             "How many words does GPT-3's embedding matrix cover?",
             "50k words, each with a 12,288-dimensional vector.",
-            note(S, "Chapter 5. How LLM work", "word embedding (word vector) in gpt-3 has 12,288 dimensions, with 50k words"),
+            note(
+                S,
+                "Chapter 5. How LLM work",
+                "word embedding (word vector) in gpt-3 has 12,288 dimensions, with 50k words",
+            ),
         ),
         (
             "What share of the total parameters does the attention layer account for?",
@@ -1150,7 +1154,9 @@ answerable(
         (
             "Why can tokenization hurt term-based retrieval?",
             "Breaking a phrase into tokens can lose its meaning (hot dog); n-grams can be used instead.",
-            note(S, "RAG", "breaking down phrase into tokens might lose their meaning (hot dog), instead can use n-gram"),
+            note(
+                S, "RAG", "breaking down phrase into tokens might lose their meaning (hot dog), instead can use n-gram"
+            ),
         ),
         (
             "Which metrics are used to evaluate retrievers?",
@@ -1175,7 +1181,9 @@ answerable(
         (
             "What is data contamination in model evaluation?",
             "A model is tested on the data it was trained on.",
-            note(S, "Chapter 4, Evaluate AI System", "data contamination: models is tested on the data it is trained on"),
+            note(
+                S, "Chapter 4, Evaluate AI System", "data contamination: models is tested on the data it is trained on"
+            ),
         ),
         (
             "What are examples of hard attributes in model selection?",
@@ -1395,6 +1403,84 @@ unanswerable(
         "How many parameters does the Megablocks model have?",
     ],
     ["near-miss", *FRESH8],
+)
+# ---- fresh9: written in session 17 after the passage scores, the notes-only retrieval of questions about the user
+# and the "how long" fix, before running anything on them; run once, on the final code.
+FRESH9 = ["fresh9"]
+answerable(
+    [
+        (
+            "What are transform and target_transform used for in PyTorch?",
+            "transform modifies the features and target_transform modifies the labels.",
+            note(S, "Components (quick start tutorial)", "use `transform` to modify features"),
+        ),
+        (
+            "What does autograd do when backward() is called?",
+            "It computes the gradients from each grad_fn, accumulates them in .grad and propagates them with the chain "
+            "rule to the leaf tensors.",
+            note(S, "Components (quick start tutorial)", "computes the gradients from each .grad_fn"),
+        ),
+        (
+            "How is the state updated in LangGraph?",
+            "Through reducers defined in the schema, field by field.",
+            note(S, "Architecture", "update state through reducers, which is defined in schema, field by field"),
+        ),
+        (
+            "When should SEND be used in a LangGraph graph?",
+            "When the graph structure isn't clear at run time, such as map reduce patterns.",
+            note(S, "Architecture", "use `SEND` when graph structure isn't clear at run time"),
+        ),
+        (
+            "What does learning mean for a neural network?",
+            "Finding the right weights and biases.",
+            note(
+                S,
+                "Chapter 1. neural network (multilayer perceptron)",
+                "refers to the process of finding the right weights and biases",
+            ),
+        ),
+        (
+            "Why is backpropagation performed on batches of the training set?",
+            "Backpropagation on every example is costly; batches are faster, which is stochastic gradient descent.",
+            note(S, "Chapter 3. Backpropagation", "we batch training set and perform the backpropagation on a batch"),
+        ),
+        (
+            "When is entropy the highest?",
+            "When the probability distribution is completely uniform.",
+            note(R, "Machine Learning & Mathematics", "Entropy is the highest when a probability distribution is"),
+        ),
+        (
+            "How is cross entropy related to KL divergence?",
+            "Cross entropy is kl_divergence + q_entropy.",
+            note(R, "Machine Learning & Mathematics", "is just `kl_divergence + q_entropy`"),
+        ),
+        (
+            "What does an LLM do in the inference stage, according to Karpathy?",
+            "It dreams internet documents, a mix of facts and made-up things called hallucination.",
+            note(S, "Intro to Large Language Models, Andrej Karpathy", 'the networks "dreams" internet documents'),
+        ),
+        (
+            "How big is the parameters file of a 70b model?",
+            "140g in size.",
+            note(S, "Intro to Large Language Models, Andrej Karpathy", "70b parameters (140g in size)"),
+        ),
+    ],
+    FRESH9,
+)
+unanswerable(
+    [
+        "How many epochs did I train my PyTorch quick start model for?",
+        "What learning rate did I use with ADAM in the PyTorch tutorial?",
+        "How many nodes did my LangGraph agent have?",
+        "What batch size does 3Blue1Brown use for stochastic gradient descent?",
+        "What accuracy does the 3Blue1Brown digit recognition network reach?",
+        "What entropy in bits did I compute for my dataset?",
+        "How many tokens per second does Llama 2 70B generate on a laptop according to Karpathy?",
+        "How many conversations are in the finetuning dataset Karpathy describes?",
+        "What KL divergence did my DPO run reach?",
+        "How many hidden layers did my digit recognizer use?",
+    ],
+    ["near-miss", *FRESH9],
 )
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
