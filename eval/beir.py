@@ -16,6 +16,7 @@ from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.fusion import rrf
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
+from rag_service.retrieval.passages import PassageScorer, fuse_passages
 from rag_service.retrieval.rerank import Reranker
 from rag_service.settings import Settings
 from rag_service.types import Chunk, Source, chunk_id
@@ -32,6 +33,7 @@ CONFIGS = {
     "bm25": RetrievalConfig(dense=False, link_expansion=False, rerank=False, dedupe=False),
     "dense": RetrievalConfig(bm25=False, link_expansion=False, rerank=False, dedupe=False),
     "hybrid": RetrievalConfig(link_expansion=False, rerank=False, dedupe=False),
+    "hybrid+passages": RetrievalConfig(link_expansion=False, rerank=False, dedupe=False),
     "hybrid+rerank": RetrievalConfig(link_expansion=False, rerank=True, dedupe=False),
 }
 
@@ -149,6 +151,19 @@ def evaluate(
         results["dense"] = _score({q: [doc_of[c] for c in dense[:100]] for q, (_, dense) in lists.items()}, qrels)
     if "hybrid" in wanted:
         results["hybrid"] = _score(_fuse(lists, doc_of, r.bm25_weight, r.dense_weight, r.rrf_k), qrels)
+    if "hybrid+passages" in wanted:
+        # the retriever's third list (retrieval/passages.py) over the head of the same fused lists; SciFact's
+        # abstracts are paper prose, so a passage is two sentences
+        scorer = PassageScorer(embedder.encode, index.passage_vectors)
+        chunks = index.get_chunks(index.chunk_ids())
+        qvecs = dict(zip(queries, embedder.encode(list(queries.values())), strict=True))
+        fused_runs = {}
+        for qid, (lex, dense) in lists.items():
+            fused = rrf([(lex, r.bm25_weight), (dense, r.dense_weight)], k=r.rrf_k)
+            head = [chunks[c] for c, _ in fused[: r.passage_pool]]
+            best = scorer.scores(qvecs[qid], head)
+            fused_runs[qid] = [doc_of[c] for c, _ in fuse_passages(fused, best, r.passage_weight, r.rrf_k)[:100]]
+        results["hybrid+passages"] = _score(fused_runs, qrels)
     if "hybrid+rerank" in wanted and settings.retrieval.rerank_model:
         retriever = HybridRetriever(index, r, Reranker(settings.retrieval.rerank_model))
         run = {

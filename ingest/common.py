@@ -9,12 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag_service.index.store import HybridIndex
+from rag_service.retrieval.passages import embed_passages
 from rag_service.settings import Settings
 from rag_service.types import Chunk
 
 # Bump when chunking logic changes so every source is re-chunked once.
-# 4: chunk ids hash the source metadata too; 5: a markdown table is one unit, BM25 splits snake_case identifiers
-CHUNKER_VERSION = "5"
+# 4: chunk ids hash the source metadata too; 5: a markdown table is one unit, BM25 splits snake_case identifiers;
+# 6: passage vectors are stored with the chunks (same chunks and ids: the re-run only adds them)
+CHUNKER_VERSION = "6"
 
 
 @dataclass
@@ -46,5 +48,17 @@ def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress
     for start in range(0, len(order), step):
         part = order[start : start + step]
         out[part] = index.embedder.encode([texts[i] for i in part])
+        progress.advance(len(part))
+    return out
+
+
+def embed_chunk_passages(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> dict[str, np.ndarray]:
+    """Chunk id -> the vectors of its passages (a note's bullets with their parents, a paper's sentence pairs), stored
+    with the chunks so that retrieval scores a chunk by its closest passage without embedding at query time."""
+    out: dict[str, np.ndarray] = {}
+    step = 64
+    for start in range(0, len(chunks), step):
+        part = chunks[start : start + step]
+        out.update((c.id, m) for c, m in zip(part, embed_passages(index.embedder.encode, part), strict=True))
         progress.advance(len(part))
     return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunk_papers import chunk_paper
-from ingest.common import Progress, config_signature, content_hash, embed_in_batches
+from ingest.common import Progress, config_signature, content_hash, embed_chunk_passages, embed_in_batches
 from ingest.paper_structure import PdfError, read_pdf
 from ingest.papers import Resolved, arxiv_id_of, resolve_papers, scan_papers_dir
 from rag_service.index.store import HybridIndex
@@ -126,11 +126,15 @@ def ingest_papers(
     all_chunks = [c for p in parsed for c in p.chunks]
     progress.start("embedding paper chunks", len(all_chunks))
     all_vecs = embed_in_batches(index, all_chunks, progress)
+    progress.start("embedding paper passages", len(all_chunks))
+    passages = embed_chunk_passages(index, all_chunks, progress)
     offset = 0
     for p in parsed:
         vecs = all_vecs[offset : offset + len(p.chunks)]
         offset += len(p.chunks)
-        added, removed, unchanged = index.replace_source(p.key, "paper", p.hash, p.chunks, vecs, meta=p.meta)
+        added, removed, unchanged = index.replace_source(
+            p.key, "paper", p.hash, p.chunks, vecs, meta=p.meta, passages=passages
+        )
         report.chunks_added += added
         report.chunks_removed += removed
         report.chunks_unchanged += unchanged

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ingest.chunk_notes import chunk_note
-from ingest.common import Progress, config_signature, content_hash, embed_in_batches
+from ingest.common import Progress, config_signature, content_hash, embed_chunk_passages, embed_in_batches
 from ingest.links import links_for_chunks
 from ingest.notes import Note, NoteError, read_note
 from ingest.papers_pipeline import ingest_papers
@@ -98,6 +98,8 @@ def ingest_notes(
     all_chunks = [c for _, chunks in chunked for c in chunks]
     progress.start("embedding note chunks", len(all_chunks))
     all_vecs = embed_in_batches(index, all_chunks, progress)
+    progress.start("embedding note passages", len(all_chunks))
+    passages = embed_chunk_passages(index, all_chunks, progress)
     offset = 0
     for (rel, h, note), (_, chunks) in zip(todo, chunked, strict=True):
         vecs = all_vecs[offset : offset + len(chunks)]
@@ -110,6 +112,7 @@ def ingest_notes(
             vecs,
             meta={"root": str(note.path.parent), "title": note.title},
             links=links_for_chunks(chunks),
+            passages=passages,
         )
         report.chunks_added += added
         report.chunks_removed += removed

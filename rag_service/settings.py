@@ -87,6 +87,15 @@ class RetrievalSettings(_Group):
             "None: no such rule."
         ),
     )
+    # bench/retrieval.py (163 golden notes questions, 83 paper questions): off / 1.0 gave notes p@5 146 -> 150,
+    # answer contexts 147 -> 152; papers p@5 72 -> 71, answer contexts 65 -> 68, MRR 0.594 -> 0.611
+    passage_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="RRF weight of a third list: the head of the fused pool ranked by each chunk's closest passage "
+        "(a note's bullet with its parent, two sentences of a paper) to the query; 0 turns it off.",
+    )
+    passage_pool: int = Field(default=30, ge=1, description="Fused candidates scored by their passages.")
     rerank_model: str | None = Field(
         default=None,
         description="Local path of a sentence-transformers CrossEncoder; None disables reranking.",
@@ -146,6 +155,13 @@ class AnswerSettings(_Group):
         "this: the off-topic floor. Near misses (topic present, fact absent) are the term gate's job, so the floor "
         "sits low: on the golden set (53 answerable, 32 unanswerable) 0.40 refused 4 answerable questions before "
         "generation and 0.35 refuses 2, with the same unanswerable ones refused before or after generation.",
+    )
+    min_passage_evidence: float = Field(
+        default=0.55,
+        description="A best passage (retrieval.passage_weight) at least this close to the question lifts the "
+        "min_evidence floor. Passage cosines run higher than chunk ones: over 50 off-topic questions (capitals, "
+        "cooking, sports, programming) the best passage reached 0.52 at most; 3 of the 7 golden answerable "
+        "questions under the chunk floor have a passage at 0.55 or more.",
     )
     extractive_min_similarity: float = Field(
         default=0.25,

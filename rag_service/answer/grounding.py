@@ -271,7 +271,8 @@ class GroundingChecker:
                 where = f"{heading}\n{region.text}"
                 stems = self._stems(where)
                 if (
-                    len(_lacking(attribute, stems)) <= (len(attribute) - 1 if slack else 0)
+                    # slack: one word of a two-word attribute may be missing; an empty one ("how long ...") lacks none
+                    len(_lacking(attribute, stems)) <= (max(len(attribute) - 1, 0) if slack else 0)
                     and len(_lacking(about, stems)) <= slack
                     and all(self._names(t, stems, where) for t in names)
                 ):

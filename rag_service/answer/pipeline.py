@@ -22,7 +22,7 @@ from rag_service.answer.cite import (
     split_sentences,
     strip_unknown_keys,
 )
-from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes
+from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes, is_personal
 from rag_service.answer.llm import LLMHandle
 from rag_service.answer.values import gives_a_value, wants_one_value
 from rag_service.answer.verify import Verifier
@@ -117,7 +117,9 @@ class AnswerPipeline:
         question = self.condense(message, history)
         condense_ms = (time.perf_counter() - t0) * 1000
         a = self.settings.answer
-        if about_notes(question) and not (filters or {}).get("type"):  # "according to my notes": not the papers
+        if (about_notes(question) or is_personal(question)) and not (filters or {}).get("type"):
+            # "according to my notes", "what did I ...": only the notes can say, and the gate and the claim check
+            # read the notes alone for such a question, so paper chunks would only take their slots
             filters = {**(filters or {}), "type": "note"}
         result = self.retriever.retrieve(question, k or a.max_contexts, filters, config, note_margin=a.note_margin)
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
@@ -139,7 +141,14 @@ class AnswerPipeline:
         rare = self.grounding.rare_words(question, index.bm25.knows, index.embedder.is_common_word)
         verdict = self.grounding.answerability(question, hits, opts.weak_band_coverage if weak else None, rare)
         reason = None
-        if best < opts.min_evidence and not self.grounding.lexical_match(question, hits, index.embedder.is_common_word):
+        # a note's bullet can answer while its whole section's vector is far ("What does weight decay do?": 0.26 for
+        # the chunk, 0.65 for its bullet), so a close passage lifts the floor too
+        close_passage = result.best_passage >= opts.min_passage_evidence
+        if (
+            best < opts.min_evidence
+            and not close_passage
+            and not self.grounding.lexical_match(question, hits, index.embedder.is_common_word)
+        ):
             reason = "weak_evidence"
         elif not verdict.answerable:
             reason = "not_in_sources"

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS links (
     anchor_text TEXT, heading TEXT);
 CREATE INDEX IF NOT EXISTS links_by_source ON links(source_key);
 CREATE INDEX IF NOT EXISTS links_by_target ON links(target);
+CREATE TABLE IF NOT EXISTS passages (
+    chunk_id TEXT PRIMARY KEY, source_key TEXT NOT NULL, n INTEGER NOT NULL, vectors BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_by_source ON passages(source_key);
 CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
 INSERT OR IGNORE INTO generation VALUES (1, 0);
 """
@@ -104,11 +107,16 @@ class HybridIndex:
         embeddings: np.ndarray,
         meta: dict[str, Any] | None = None,
         links: Iterable[tuple[str, str, str, str | None, str | None, str | None]] = (),
+        passages: dict[str, np.ndarray] | None = None,
     ) -> tuple[int, int, int]:
-        """Make ``key`` hold exactly ``chunks`` in both indexes. Returns (added, removed, unchanged) counts."""
+        """Make ``key`` hold exactly ``chunks`` in both indexes. Returns (added, removed, unchanged) counts.
+        ``passages``: chunk id -> the vectors of its passages (retrieval/passages.py), kept with the chunks."""
         old = self.chunk_ids(key)
         new_ids = [c.id for c in chunks]
         fresh = [i for i, c in enumerate(chunks) if c.id not in old]
+        ids = set(new_ids)
+        stale = sorted(old - ids)
+        kept = {cid: m for cid, m in (passages or {}).items() if cid in ids and len(m)}
         self._chroma_upsert([chunks[i] for i in fresh], embeddings[fresh] if fresh else embeddings[:0])
         with self.db:
             self.db.execute("DELETE FROM chunks WHERE source_key = ?", (key,))
@@ -128,12 +136,16 @@ class HybridIndex:
                 ],
             )
             self.db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, *ln) for ln in links])
+            self.db.executemany("DELETE FROM passages WHERE chunk_id = ?", [(i,) for i in stale])
+            self.db.executemany(  # float16: half the bytes, and cosines change in the fourth decimal
+                "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?)",
+                [(cid, key, len(m), np.asarray(m, dtype=np.float16).tobytes()) for cid, m in kept.items()],
+            )
             self._bump()
             self.db.execute(
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
                 (key, type_, content_hash, json.dumps({**(meta or {}), "ingested_at": _now()})),
             )
-        stale = sorted(old - set(new_ids))
         self._chroma_delete(stale)
         return len(fresh), len(stale), len(new_ids) - len(fresh)
 
@@ -143,6 +155,7 @@ class HybridIndex:
         with self.db:
             self.db.execute("DELETE FROM chunks WHERE source_key = ?", (key,))
             self.db.execute("DELETE FROM links WHERE source_key = ?", (key,))
+            self.db.execute("DELETE FROM passages WHERE source_key = ?", (key,))
             self.db.execute("DELETE FROM sources WHERE key = ?", (key,))
             self._bump()
         self._chroma_delete(old)
@@ -179,7 +192,7 @@ class HybridIndex:
     def clear(self) -> None:
         """Drop everything (``ingest --rebuild``)."""
         with self.db:
-            for table in ("chunks", "links", "sources"):
+            for table in ("chunks", "links", "sources", "passages"):
                 self.db.execute(f"DELETE FROM {table}")
             self._bump()
         self.client.delete_collection(self.settings.collection)
@@ -237,6 +250,18 @@ class HybridIndex:
             return {}
         res = self._dense(self.collection.get, ids=ids, include=["embeddings"])
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"], strict=True)}
+
+    def passage_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored passage vectors (rows, float32) of the given chunk ids; ids stored without any are absent."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for cid, n, blob in self.db.execute(
+                f"SELECT chunk_id, n, vectors FROM passages WHERE chunk_id IN ({marks})", part
+            ):
+                out[cid] = np.frombuffer(blob, dtype=np.float16).reshape(n, -1).astype(np.float32)
+        return out
 
     def paper_links(self) -> list[dict[str, Any]]:
         """Every link from a note to a fetchable paper: source_key, chunk_id, url, target (paper id), anchor_text,

@@ -13,6 +13,7 @@ import numpy as np
 from rag_service.index.store import DenseUnavailableError, Filters, HybridIndex
 from rag_service.retrieval.expand import linked_papers_of, merge_near_duplicates
 from rag_service.retrieval.fusion import rrf
+from rag_service.retrieval.passages import PassageScorer, fuse_passages
 from rag_service.retrieval.rerank import Reranker
 from rag_service.retrieval.window import expand_windows
 from rag_service.settings import RetrievalSettings
@@ -63,6 +64,7 @@ class RetrievalResult:
     hits: list[ScoredChunk]
     timings: dict[str, float] = field(default_factory=dict)
     best_similarity: float = 0.0  # max cosine to the query over the whole fused pool, not just the top k
+    best_passage: float = 0.0  # max cosine of a passage of the pool's head (0 when passages are off)
     degraded: bool = False  # the dense side (Chroma server) was unreachable: BM25 alone
 
 
@@ -73,6 +75,7 @@ class HybridRetriever:
         self.index = index
         self.settings = settings
         self.reranker = reranker
+        self.passages = PassageScorer(index.embedder.encode, index.passage_vectors)
 
     def retrieve(
         self,
@@ -115,6 +118,11 @@ class HybridRetriever:
             timings["links_ms"] = _ms(t)
 
         fused = self._weigh_parts(fused)
+        best_passage = 0.0
+        if s.passage_weight > 0:
+            t = time.perf_counter()
+            fused, best_passage = self._by_passage(qvec, fused)
+            timings["passages_ms"] = _ms(t)
         pool = fused[: max(s.rerank_top_n, 3 * k)]
         ids = [cid for cid, _ in pool]
         chunks = self.index.get_chunks(ids)
@@ -138,7 +146,18 @@ class HybridRetriever:
         if note_margin is not None and (filters or {}).get("type") != "paper":
             closest = [] if degraded else self._closest_notes(qvec, hits[:k], filters)
             hits = keep_a_note(hits, k, note_margin, closest)
-        return RetrievalResult(hits=hits[:k], timings=timings, best_similarity=best, degraded=degraded)
+        return RetrievalResult(
+            hits=hits[:k], timings=timings, best_similarity=best, best_passage=best_passage, degraded=degraded
+        )
+
+    def _by_passage(self, qvec: np.ndarray, fused: list[tuple[str, float]]) -> tuple[list[tuple[str, float]], float]:
+        """The fused pool's head re-fused with a third list: its chunks ranked by their closest passage (see
+        passages.py), weighted ``passage_weight``; and the best passage cosine."""
+        s = self.settings
+        head = [cid for cid, _ in fused[: s.passage_pool]]
+        chunks = self.index.get_chunks(head)
+        best = self.passages.scores(qvec, [chunks[c] for c in head if c in chunks])
+        return fuse_passages(fused, best, s.passage_weight, s.rrf_k), max(best.values(), default=0.0)
 
     def _closest_notes(self, qvec: np.ndarray, top: list[ScoredChunk], filters: Filters | None) -> list[ScoredChunk]:
         """The two note chunks nearest the query by embedding, asked only when ``top`` holds no note."""

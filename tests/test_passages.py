@@ -1,0 +1,86 @@
+"""Passage-level dense scores: a chunk is as close as its closest passage (retrieval/passages.py), stored with the
+chunks at ingest and kept in step with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rag_service.index.embedder import Embedder
+from rag_service.index.store import HybridIndex
+from rag_service.retrieval.hybrid import HybridRetriever
+from rag_service.retrieval.passages import PassageScorer, fuse_passages, passages
+from rag_service.types import Chunk, Source, chunk_id
+from tests.conftest import make_settings
+
+BURIED = "MoE is rumored to be used in GPT-4"
+
+
+def _note(text: str, heading: list[str], key: str = "n.md", position: int = 0) -> Chunk:
+    source = Source(type="note", file=key, heading_path=heading)
+    return Chunk(id=chunk_id(key, position, text, source), source_key=key, position=position, text=text, source=source)
+
+
+def test_a_note_bullet_is_read_with_its_parent_and_heading() -> None:
+    chunk = _note("- [Some paper](https://x.org/1)\n  - it routes each token to one expert\n- short", ["AI"])
+    got = passages(chunk)
+    assert got == ["AI Some paper it routes each token to one expert"], got  # "short" and the link alone: no claim
+    paper = Chunk(
+        id="p",
+        source_key="paper:x",
+        position=0,
+        text="First sentence here. Second one\nbroken over a line. Third.",
+        source=Source(type="paper", paper_id="x", page=1),
+    )
+    assert passages(paper)[0] == "First sentence here. Second one broken over a line."
+
+
+def test_fusion_adds_the_passage_list_by_rank() -> None:
+    fused = [("a", 0.03), ("b", 0.02), ("c", 0.01)]
+    out = dict(fuse_passages(fused, {"c": 0.9, "b": 0.5}, 1.0, 60))
+    assert out["c"] == 0.01 + 1 / 61 and out["b"] == 0.02 + 1 / 62 and out["a"] == 0.03
+
+
+def test_a_bullet_buried_in_a_long_list_reaches_the_contexts(full_index: HybridIndex) -> None:
+    """The reading list's one-line MoE remark sits in a chunk of links whose single vector is far from the question;
+    its passage is not. The fault is shown first: without the passage list the chunk is not among the contexts."""
+    settings = full_index.settings.retrieval
+    question = "Which model is MoE rumored to be used in?"
+
+    def contexts(weight: float) -> list[Chunk]:
+        retriever = HybridRetriever(full_index, settings.model_copy(update={"passage_weight": weight}))
+        return [h.chunk for h in retriever.retrieve(question, k=4).hits]
+
+    assert not any(BURIED in c.text for c in contexts(0.0))
+    assert any(BURIED in c.text for c in contexts(1.0))
+
+
+def test_ingest_stores_passage_vectors_equal_to_fresh_ones(full_index: HybridIndex, embedder: Embedder) -> None:
+    ids = sorted(full_index.chunk_ids("reading-list.md"))
+    stored = full_index.passage_vectors(ids)
+    assert set(stored) == set(ids)
+    chunks = full_index.get_chunks(ids)
+    fresh = PassageScorer(embedder.encode)  # nothing stored: embeds them itself
+    for cid in ids[:3]:
+        again = fresh.vectors([chunks[cid]])[cid]
+        assert again.shape == stored[cid].shape
+        assert np.allclose(again, stored[cid], atol=2e-3)  # float16 storage
+    assert fresh.embedded == 3
+    reader = PassageScorer(embedder.encode, full_index.passage_vectors)
+    reader.vectors([chunks[c] for c in ids])
+    assert reader.embedded == 0, "what ingest stored is read, not embedded again"
+
+
+def test_passage_rows_follow_their_chunks(tmp_path: Path, embedder: Embedder) -> None:
+    index = HybridIndex(make_settings(tmp_path), embedder)
+    a, b = _note("- alpha beta gamma delta", ["H"]), _note("- epsilon zeta eta theta", ["H"], position=1)
+    vec = embedder.encode([a.index_text, b.index_text])
+    rows = {a.id: np.ones((1, embedder.dim)), b.id: np.ones((2, embedder.dim))}
+    index.replace_source("n.md", "note", "h1", [a, b], vec, passages=rows)
+    assert {k: len(v) for k, v in index.passage_vectors([a.id, b.id]).items()} == {a.id: 1, b.id: 2}
+    index.replace_source("n.md", "note", "h2", [a], vec[:1], passages={a.id: rows[a.id]})
+    assert set(index.passage_vectors([a.id, b.id])) == {a.id}, "a chunk that went takes its passages along"
+    index.remove_source("n.md")
+    assert index.passage_vectors([a.id]) == {}
+    index.close()
