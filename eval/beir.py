@@ -161,8 +161,8 @@ def evaluate(
         for qid, (lex, dense) in lists.items():
             fused = rrf([(lex, r.bm25_weight), (dense, r.dense_weight)], k=r.rrf_k)
             head = [chunks[c] for c, _ in fused[: r.passage_pool]]
-            best = scorer.scores(qvecs[qid], head)
-            fused_runs[qid] = [doc_of[c] for c, _ in fuse_passages(fused, best, r.passage_weight, r.rrf_k)[:100]]
+            closest = scorer.scores(qvecs[qid], head)
+            fused_runs[qid] = [doc_of[c] for c, _ in fuse_passages(fused, closest, r.passage_weight, r.rrf_k)[:100]]
         results["hybrid+passages"] = _score(fused_runs, qrels)
     if "hybrid+rerank" in wanted and settings.retrieval.rerank_model:
         retriever = HybridRetriever(index, r, Reranker(settings.retrieval.rerank_model))

@@ -50,6 +50,8 @@ def test_clean_answer_drops_copied_labels_and_links() -> None:
     labels = ["llm-study-notes.md › Applications › Flow Engineering", "RMSNorm paper (arXiv 1910.07467, p. 2)"]
     raw = "[1] [Flow Engineering] decompose tasks [1] [1]. RMSNorm (from [2]) rescales. See [the docs](https://x.y/z)."
     assert clean_answer(raw, labels) == "decompose tasks [1]. RMSNorm [2] rescales. See the docs."  # no leading keys
+    nested = "2. Huggingface collection of [Model merging]([https://hf.co/c?x=1](https://hf.co/c)) [2]"
+    assert clean_answer(nested, labels) == "2. Huggingface collection of Model merging [2]"
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,10 @@ _FROM_KEY = re.compile(r"\((?:from|see|source:?|per)\s*(\[\d+\])\)", re.I)
 def clean_answer(text: str, labels: list[str]) -> str:
     """Prose with [n] markers only: context labels the model copied from the prompt ("[1] (Flow Engineering)",
     "[Flow Engineering]") go, "(from [1])" becomes "[1]", markdown links keep their text."""
-    text = _MD_LINK.sub(r"\1", text)
+    for _ in range(3):  # a link around a link ("[Model merging]([https://x](https://x))") unwraps from inside
+        text, n = _MD_LINK.subn(r"\1", text)
+        if not n:
+            break
     text = _FROM_KEY.sub(r"\1", text)
     for label in sorted({x for lab in labels for x in (lab, *lab.split(" › ")) if len(x) >= 4}, key=len, reverse=True):
         esc = re.escape(label)
