@@ -87,7 +87,7 @@ def measure_checker(
 def _measure(
     pairs: list[tuple[str, str, bool, str]], index: HybridIndex, threshold: float, context_is_paper: bool
 ) -> dict[str, Any]:
-    support, grounding = SupportChecker(index.embedder), GroundingChecker()
+    support, grounding = SupportChecker(index.embedder), GroundingChecker(common=index.embedder.is_common_word)
     rows = []
     for sentence, context, label, kind in pairs:
         score = support.support(sentence, context).score

@@ -34,7 +34,7 @@ class Entailment:
 
     def __init__(self, embedder: Embedder, threshold: float) -> None:
         # the answer step's own definition, so eval judges with exactly what the service checks
-        self.verifier = Verifier(SupportChecker(embedder), GroundingChecker(), threshold)
+        self.verifier = Verifier(SupportChecker(embedder), GroundingChecker(common=embedder.is_common_word), threshold)
 
     def __call__(self, sentence: str, passages: list[Passage], question: str = "") -> bool:
         if not passages:

@@ -418,3 +418,39 @@ def test_a_question_about_the_user_retrieves_from_the_notes(pipeline) -> None:  
     prep = pipeline.prepare(question, [])
     assert prep.hits and all(h.chunk.source.type == "note" for h in prep.hits)
     assert not prep.refused and any("didn't fully understand" in h.chunk.text for h in prep.hits)
+
+
+def test_a_technical_word_of_the_question_must_be_in_the_source_of_its_value(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the notes give $2m for pretraining (stage 1); the question asks what the finetuning stage cost
+    question = "How much did the finetuning stage of Llama 2 70B cost according to Karpathy?"
+    karpathy = _note(
+        "* model training (pretraining stage, stage 1):\n"
+        "    * train with GPU, expensive: train llma 2 70b cost $2m, can take around 12 days",
+        ["Intro to Large Language Models, Andrej Karpathy"],
+    )
+    table = _note(
+        "| Model | Date | Number of parameters |\n| --- | --- | --- |\n| LlaMa2 | 2023-07 | Up to 70B |", ["LLM"]
+    )
+    sentence = "The finetuning stage of Llama 2 70B cost $2m, which took around 12 days."
+    everyday_only = GroundingChecker()  # without the vocabulary test the majority rule alone lets it through
+    assert everyday_only.claim_problems(sentence, karpathy.chunk.index_text, False, question) == []
+    assert pipeline.grounding.claim_problems(sentence, karpathy.chunk.index_text, False, question)
+    # and key repair does not move the sentence from the table (which lacks $2m) onto the pretraining note
+    text, repaired = pipeline.verifier.repair_keys([table, karpathy], question, f"{sentence} [1]")
+    assert not repaired and text.endswith("[1]")
+    # everyday framing words the source lacks ("formula", "estimating") still pass
+    asked = "What formula estimates the GPU memory for LLM inference?"
+    formula = _note("* GPU memory: `M = (P x (Q/8)) x 1.2` where P is parameters", ["Memory requirement"])
+    claim = "The formula estimating GPU memory is M = (P x (Q/8)) x 1.2."
+    assert pipeline.grounding.claim_problems(claim, formula.chunk.index_text, False, asked) == []
+
+
+def test_the_measure_asked_for_says_nothing_about_whose_value_it_is() -> None:
+    # LoRA's appendix measures adapter layers' latency; the question asks what hybrid search adds
+    g = GroundingChecker()
+    question = "How much latency does hybrid search add?"
+    lora = "adapter layers add latency: we see a 30% increase in latency in an online, short-sequence-length scenario"
+    sentence = "Hybrid search adds 30% latency in an online, short-sequence-length scenario."
+    assert g.claim_problems(sentence, lora, True, question) == ["the source's numbers are not about hybrid, search"]
+    notes = "* hybrid search: BM25 first, then rerank with embeddings; adds 30% latency"
+    assert g.claim_problems(sentence, notes, False, question) == []

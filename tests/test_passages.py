@@ -14,7 +14,7 @@ from rag_service.retrieval.passages import PassageScorer, fuse_passages, passage
 from rag_service.types import Chunk, Source, chunk_id
 from tests.conftest import make_settings
 
-BURIED = "MoE is rumored to be used in GPT-4"
+BURIED = "instruction, winning response, losing response"
 
 
 def _note(text: str, heading: list[str], key: str = "n.md", position: int = 0) -> Chunk:
@@ -42,18 +42,19 @@ def test_fusion_adds_the_passage_list_by_rank() -> None:
     assert out["c"] == 0.01 + 1 / 61 and out["b"] == 0.02 + 1 / 62 and out["a"] == 0.03
 
 
-def test_a_bullet_buried_in_a_long_list_reaches_the_contexts(full_index: HybridIndex) -> None:
-    """The reading list's one-line MoE remark sits in a chunk of links whose single vector is far from the question;
-    its passage is not. The fault is shown first: without the passage list the chunk is not among the contexts."""
+def test_a_bullet_buried_in_a_long_section_reaches_the_top(full_index: HybridIndex) -> None:
+    """The notes' "instruction, winning response, losing response" is one bullet of a long finetuning section whose
+    single vector is far from the question; its passage is not. The fault is shown first: without the passage list
+    the section is not among the top 5."""
     settings = full_index.settings.retrieval
-    question = "Which model is MoE rumored to be used in?"
+    question = "What data does preference finetuning require?"
 
-    def contexts(weight: float) -> list[Chunk]:
+    def top(weight: float) -> list[Chunk]:
         retriever = HybridRetriever(full_index, settings.model_copy(update={"passage_weight": weight}))
-        return [h.chunk for h in retriever.retrieve(question, k=4).hits]
+        return [h.chunk for h in retriever.retrieve(question, k=5).hits]
 
-    assert not any(BURIED in c.text for c in contexts(0.0))
-    assert any(BURIED in c.text for c in contexts(1.0))
+    assert not any(BURIED in c.text for c in top(0.0))
+    assert any(BURIED in c.text for c in top(1.0))
 
 
 def test_ingest_stores_passage_vectors_equal_to_fresh_ones(full_index: HybridIndex, embedder: Embedder) -> None:

@@ -80,7 +80,7 @@ class AnswerPipeline:
         self.settings = settings
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
-        self.grounding = GroundingChecker(settings.answer.min_term_coverage)
+        self.grounding = GroundingChecker(settings.answer.min_term_coverage, retriever.index.embedder.is_common_word)
         self.verifier = Verifier(self.checker, self.grounding, settings.answer.support_threshold)
 
     @property

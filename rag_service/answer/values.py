@@ -148,6 +148,26 @@ def asked_value(question: str, tokenizer: Callable[[str], list[str]]) -> str | N
     return "" if how else None
 
 
+_WH_NOUN = re.compile(r"^\W*(?:what|which)\s+([\w-]+)", re.I)
+
+
+def answer_type(question: str, tokenizer: Callable[[str], list[str]]) -> list[str]:
+    """The stems naming what kind of answer is asked, not what it is about: "how much *latency* does hybrid search
+    add", "what *formula* estimates the GPU memory". A value's number stands next to its measure in any source, so
+    only the other words of a question say whose value it is."""
+    how = _HOW.search(question)
+    if how:
+        phrase: list[str] = []
+        for word in re.findall(r"[\w-]+", question[how.end() :])[:3]:
+            stems = tokenizer(word)
+            if not stems or stems[0] in GENERIC:
+                break
+            phrase += stems
+        return phrase
+    noun = _WH_NOUN.match(question)
+    return [s for s in tokenizer(noun.group(1)) if s not in GENERIC] if noun else []
+
+
 # a number and the word it counts: "96 layers", "30 minutes", "12,288 dimensions" (units split off first)
 _COUNTED = re.compile(r"(?<![\w.\-/])(\d+(?:[.,]\d+)*)\s+([A-Za-z]{3,})")  # not the 3 of "GPT-3 word"
 # words after a number that are not what it counts

@@ -88,7 +88,10 @@ class Verifier:
     def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
         cited = [hits[n - 1] for n in keys]
-        return self.entails(sentence, _text(cited), _all_papers(cited), question, headed=_headed(cited))
+        # the same test check_claims applies afterwards, or a sentence is re-cited to a context that then fails it
+        return self.entails(
+            sentence, _text(cited), _all_papers(cited), question, headed=_headed(cited)
+        ) and not self.grounding.unbound_numbers(sentence, cited, question)
 
     def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited

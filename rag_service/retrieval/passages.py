@@ -37,6 +37,8 @@ def passages(chunk: Chunk) -> list[str]:
     """The statements of a chunk, each with what frames it: for a note, a sentence with its nearest parent bullet
     (or table header) under the section's last heading; for a paper, each pair of consecutive sentences (PDF lines
     are no statements, so the text is re-flowed first)."""
+    if chunk.source.part == "references":  # titles and authors: no statement to find (a quarter of the papers')
+        return []
     heading = (chunk.source.heading_path or [""])[-1]
     out: list[str] = []
     if chunk.source.type == "note":
