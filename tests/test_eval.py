@@ -140,7 +140,7 @@ def test_beir_on_a_scifact_subset(scifact_subset: Path, tmp_path: Path, embedder
     from tests.conftest import make_settings
 
     results = evaluate(scifact_subset, make_settings(tmp_path), embedder)
-    assert set(results) == {"bm25", "dense", "hybrid"}  # no rerank model configured
+    assert set(results) == {"bm25", "dense", "hybrid", "hybrid+passages"}  # no rerank model configured
     for r in results.values():
         assert 0.3 < r["ndcg@10"] <= 1 and 0.5 < r["recall@100"] <= 1
     again = evaluate(scifact_subset, make_settings(tmp_path), embedder, configs=["bm25"])

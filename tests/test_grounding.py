@@ -412,8 +412,11 @@ def test_a_how_long_question_is_answered_by_a_stated_duration() -> None:
 def test_a_question_about_the_user_retrieves_from_the_notes(pipeline) -> None:  # type: ignore[no-untyped-def]
     # four chunks of the MoE paper outrank the reading list's "Something I didn't fully understand ..." for this
     # question; as the gate reads only notes for a question about the user, the paper chunks left it no evidence
+    from rag_service.retrieval.hybrid import HybridRetriever
+
     question = "What did I not fully understand in the sparsely-gated mixture-of-experts paper?"
-    fused = pipeline.retriever.retrieve(question, k=4).hits
+    settings = pipeline.retriever.settings.model_copy(update={"passage_weight": 0.0})  # as before passage scores
+    fused = HybridRetriever(pipeline.retriever.index, settings).retrieve(question, k=4).hits
     assert all(h.chunk.source.type == "paper" for h in fused)
     prep = pipeline.prepare(question, [])
     assert prep.hits and all(h.chunk.source.type == "note" for h in prep.hits)
@@ -454,3 +457,22 @@ def test_the_measure_asked_for_says_nothing_about_whose_value_it_is() -> None:
     assert g.claim_problems(sentence, lora, True, question) == ["the source's numbers are not about hybrid, search"]
     notes = "* hybrid search: BM25 first, then rerank with embeddings; adds 30% latency"
     assert g.claim_problems(sentence, notes, False, question) == []
+
+
+def test_a_copied_sentence_is_cited_to_the_context_it_was_copied_from(pipeline) -> None:  # type: ignore[no-untyped-def]
+    notes = _note(
+        "* Model parallelism splits the model across multiple processes / machines.\n"
+        "    * Vertical model parallelism means splitting the model layer-by-layer.",
+        ["AI"],
+    )
+    paper = _note("Model parallelism places the layers of one model on different cores, layer by layer.", ["5.2"])
+    question = "How does vertical model parallelism differ from horizontal model parallelism?"
+    text = "Vertical model parallelism means splitting the model layer-by-layer. [2]"
+    # the paper supports it well enough to pass the support check, so key repair alone would leave [2]
+    assert pipeline.checker.support(text[:-4], paper.chunk.text).score >= pipeline.settings.answer.support_threshold
+    assert pipeline.verifier.repair_keys([notes, paper], question, text) == (text, set())
+    fixed, moved = pipeline.verifier.cite_copies([notes, paper], text)
+    assert fixed == "Vertical model parallelism means splitting the model layer-by-layer. [1]" and moved == {1}
+    # a sentence in the model's own words keeps its key
+    own = "The model is split by its layers across machines. [2]"
+    assert pipeline.verifier.cite_copies([notes, paper], own) == (own, set())

@@ -159,13 +159,16 @@ class GroundingChecker:
         return list(dict.fromkeys(out))
 
     def lexical_match(self, question: str, hits: list[ScoredChunk], common: Callable[[str], bool]) -> bool:
-        """One hit holds every content word of the question, and one of them is no everyday English word: "What is
-        infilling finetuning used for?" is answered under a heading the embedder scores low (it spells "infilling"
-        in pieces), so the cosine floor must not refuse it."""
+        """One hit holds every content word of the question, and one of them is no everyday English word (or the
+        question names something in two capitalised words or more): "What is infilling finetuning used for?" is
+        answered under a heading the embedder scores low (it spells "infilling" in pieces), so the cosine floor must
+        not refuse it."""
         words = [w for w in re.findall(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9-]*", question) if self.tokenizer(w)]
         content = {s for w in words for s in self.tokenizer(w) if s not in _GENERIC}
         rare = [w for w in words if not common(w) and any(s not in _GENERIC for s in self.tokenizer(w))]
-        return bool(content and rare) and any(content <= self._stems(h.chunk.index_text) for h in hits)
+        # or a title of everyday words: "Let's Verify Step by Step" names a paper the way a rare word names a topic
+        titled = len(set(specific_terms(question))) >= 2
+        return bool(content and (rare or titled)) and any(content <= self._stems(h.chunk.index_text) for h in hits)
 
     def answerability(
         self, question: str, hits: list[ScoredChunk], min_coverage: float | None = None, rare: Sequence[str] = ()
@@ -201,6 +204,14 @@ class GroundingChecker:
             personal=personal,
             coverage=round(coverage, 3),
         )
+
+    def _everyday(self, word: str) -> bool:
+        """The word, or its base form, is everyday English ("estimating": "estimate"); always so without ``common``."""
+        if self.common is None:
+            return True
+        w = word.lower()
+        forms = {w, w[:-1], w[:-2], w[:-3], w[:-3] + "e", w[:-2] + "e"} if len(w) > 5 else {w}
+        return any(self.common(f) for f in forms if len(f) >= 3)
 
     def _surface(self, text: str) -> dict[str, str]:
         """Stem -> the first word of the text that has it."""
@@ -361,7 +372,9 @@ class GroundingChecker:
                 # ("the finetuning stage of Llama 2 70B cost $2m" citing a note on pretraining's $2m); everyday
                 # words ("formula", "estimate") may be the answer's framing and only count in the majority rule
                 surface = self._surface(sentence)
-                technical = [w for w in lacking if not self.common(surface.get(w, w)) and not _written_as(w, context)]
+                technical = [
+                    w for w in lacking if not self._everyday(surface.get(w, w)) and not _written_as(w, context)
+                ]
             else:
                 technical = []
             if (len(subject) >= 2 and len(lacking) * 2 > len(subject)) or technical:

@@ -204,7 +204,9 @@ class AnswerPipeline:
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text = move_source_lines(drop_repeats(clean_answer(raw, [h.chunk.source.label() for h in prep.hits])))
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
+        text, copied = self.verifier.cite_copies(prep.hits, text)
         text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
+        repaired |= copied
         text, inferred = self.verifier.attribute_uncited(prep.hits, text)
         inferred |= repaired
         text = collapse_keys(text)

@@ -125,6 +125,29 @@ class Verifier:
                 repaired.add(better)
         return text, repaired
 
+    def cite_copies(self, hits: list[ScoredChunk], text: str) -> tuple[str, set[int]]:
+        """A sentence the model copied from one context but numbered with another that merely supports it ("Vertical
+        model parallelism means splitting the model layer-by-layer. [2]", copied from [1]) is re-cited to the
+        context it was copied from: most of its word 4-grams are there and few are in what it cites. Such keys are
+        marked ``inferred``."""
+        moved: set[int] = set()
+        grams = [_grams(_squeezed(h)) for h in hits]
+        for raw in split_sentences(text):
+            parsed = cited_sentences(raw)
+            if len(parsed) != 1 or not parsed[0].keys:
+                continue
+            own = _grams(_squeezed(parsed[0].text))
+            keys = [n for n in parsed[0].keys if 0 < n <= len(hits)]
+            if len(own) < 4 or not keys:
+                continue
+            share = [len(own & g) / len(own) for g in grams]
+            best = max(range(len(hits)), key=lambda i: share[i])
+            if best + 1 not in keys and share[best] >= 0.7 and max(share[n - 1] for n in keys) < 0.3:
+                fixed = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{best + 1}]"
+                text = text.replace(raw, fixed, 1)
+                moved.add(best + 1)
+        return text, moved
+
     def attribute_uncited(self, hits: list[ScoredChunk], text: str) -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
         the key of the context that supports it best, when that support passes the threshold (a list item of one or
@@ -165,6 +188,11 @@ def _squeezed(hit: ScoredChunk | str) -> str:
     """Lowercase words between single spaces, for a word-for-word match."""
     text = hit if isinstance(hit, str) else hit.chunk.text
     return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+
+
+def _grams(squeezed: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = squeezed.split()
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def _tidy(text: str) -> str:
