@@ -476,3 +476,30 @@ def test_a_copied_sentence_is_cited_to_the_context_it_was_copied_from(pipeline) 
     # a sentence in the model's own words keeps its key
     own = "The model is split by its layers across machines. [2]"
     assert pipeline.verifier.cite_copies([notes, paper], own) == (own, set())
+
+
+def test_a_number_about_the_users_work_must_come_from_a_record_of_it() -> None:
+    g = GroundingChecker()
+    question = "What entropy in bits did I compute for my dataset?"
+    textbook = _note(
+        "* if a model's cross entropy is 6 bits, it needs 6 bits to represent token", ["model eval metrics"]
+    )
+    sentence = "The entropy in bits for your dataset is 6 bits."
+    assert g.claim_problems(sentence, textbook.chunk.index_text, False, question) == []  # the number is there
+    assert g.unowned_numbers(sentence, [textbook], question) == ["number 6 is no record of your own work"]
+    record = _note("Experiments of 09/04/2024:\nentropy of the dataset: 6 bits", ["DPO training"])
+    assert g.unowned_numbers(sentence, [record], question) == []
+    # "we" is how textbooks and papers write, not a record of the user's
+    authors = _note("* i.e. we needed 6 extra bits", ["Machine Learning & Mathematics"])
+    assert g.unowned_numbers(sentence, [authors], question) == ["number 6 is no record of your own work"]
+
+
+def test_a_value_answer_needs_an_amount_said_of_what_is_asked(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag_service.answer.values import gives_a_value
+
+    assert not gives_a_value("3Blue1Brown uses a large batch size.")  # the digits of a name are no amount
+    question = "What batch size does 3Blue1Brown use for stochastic gradient descent?"
+    assert not pipeline.grounding.about_question("Each device processes a batch of size 16.", question)
+    assert pipeline.grounding.about_question(
+        "3Blue1Brown uses batches of 16 for stochastic gradient descent.", question
+    )

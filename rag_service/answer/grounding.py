@@ -336,6 +336,30 @@ class GroundingChecker:
                 problems.append(f"number {n} is stated of something else")
         return problems
 
+    def unowned_numbers(self, sentence: str, hits: list[ScoredChunk], question: str) -> list[str]:
+        """Answering a question about the user's own work, a number must come from a cited note that records their
+        own doing ("Experiments of 09/04/2024 ...", "I", "my", "we"): "The entropy in bits for your dataset is 6 bits"
+        citing the notes' "if a model's cross entropy is 6 bits" is a textbook example, not the user's result. The
+        gate asks the same of value questions it recognises; this holds for any answer sentence."""
+        if not is_personal(question):
+            return []
+        claimed = stated_numbers(_ENUMERATOR.sub("", sentence)) - numbers(question)
+        # where each number is stated, with its frame and headings: a region that records the user's own doing
+        owned: set[str] = set()
+        for h in hits:
+            if h.chunk.source.type != "note":
+                continue
+            for region in regions(h.chunk.text):
+                if own_work(f"{h.chunk.source.label()}\n{region.text}", strict=True):
+                    owned |= numbers(region.sentence)
+        return [f"number {n} is no record of your own work" for n in sorted(claimed) if n not in owned]
+
+    def about_question(self, sentence: str, question: str) -> bool:
+        """The sentence says something of what the question asks about: one of its words beyond how it asks and the
+        kind of answer it wants ("What batch size does 3Blue1Brown use for SGD?": 3Blue1Brown, SGD, not "batch")."""
+        subject = set(self.tokenizer(question)) - _GENERIC - set(answer_type(question, self.tokenizer))
+        return not subject or bool(subject & self._stems(sentence))
+
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
         number counting something else, a number about something else, or a claim about the user's own work backed

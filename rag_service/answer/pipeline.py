@@ -243,9 +243,12 @@ class AnswerPipeline:
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
-        if wants_one_value(prep.question) and not gives_a_value(drop_keys(text)):
+        if wants_one_value(prep.question) and not any(
+            gives_a_value(s.text) and self.grounding.about_question(s.text, prep.question) for s in sentences
+        ):
             # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
-            # hold the value, or the model would have copied it (every answered value question of the golden set did)
+            # hold the value, or the model would have copied it (every answered value question of the golden set did);
+            # an amount in a sentence about something else (a paper's batch of b examples) is no answer either
             return self._refusal(prep, "no_value", timings, dropped)
         return Answer(
             answer=text,

@@ -22,6 +22,8 @@ _MEASURES = (
 _VALUE_NOUN = re.compile(rf"\b({_MEASURES})\b", re.I)
 # A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ...")
 _OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+# The same without the plural "we", which notes copy from textbooks and papers ("i.e. we needed no extra bits")
+_OWN_RESULT = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
 # Words that say how a question is asked, not what it asks about.
 GENERIC = frozenset(
     Tokenizer()(
@@ -113,12 +115,13 @@ def gives_a_value(text: str) -> bool:
     """The text states some amount: a number (not a year, not the 3 of a name like GPT-3) or a number word ("two
     hidden layers", "a third")."""
     text = re.sub(r"\b[A-Za-z][\w.]*-[\w.-]*\d[\w.-]*", " ", text)
+    text = re.sub(r"\b\w*[A-Za-z]\w*\d\w*[A-Za-z]\w*", " ", text)  # "3Blue1Brown", "Qwen2.5-Coder": names too
     return bool(stated_numbers(text) or _NUMBER_WORDS.search(text))
 
 
-def own_work(text: str) -> bool:
-    """The text records something the user did: "I", "my", "we", "experiments", "tried"."""
-    return _OWN_WORK.search(text) is not None
+def own_work(text: str, strict: bool = False) -> bool:
+    """The text records something the user did: "I", "my", "we", "experiments", "tried" (``strict``: not "we")."""
+    return (_OWN_RESULT if strict else _OWN_WORK).search(text) is not None
 
 
 def asked_value(question: str, tokenizer: Callable[[str], list[str]]) -> str | None:
@@ -148,7 +151,9 @@ def asked_value(question: str, tokenizer: Callable[[str], list[str]]) -> str | N
     return "" if how else None
 
 
-_WH_NOUN = re.compile(r"^\W*(?:what|which)\s+([\w-]+)", re.I)
+_WH_NOUN = re.compile(
+    r"^\W*(?:what|which)\s+([\w-]+)(?:\s+(?!(?:is|are|was|were|the|a|an|of|in|for)\b)([\w-]+))?", re.I
+)
 
 
 def answer_type(question: str, tokenizer: Callable[[str], list[str]]) -> list[str]:
@@ -165,7 +170,15 @@ def answer_type(question: str, tokenizer: Callable[[str], list[str]]) -> list[st
             phrase += stems
         return phrase
     noun = _WH_NOUN.match(question)
-    return [s for s in tokenizer(noun.group(1)) if s not in GENERIC] if noun else []
+    if not noun:
+        return []
+    out: list[str] = []
+    for word in filter(None, noun.groups()):  # "what batch size does ...": both words, up to a question word
+        stems = tokenizer(word)
+        if not stems or stems[0] in GENERIC:
+            break
+        out += stems
+    return out
 
 
 # a number and the word it counts: "96 layers", "30 minutes", "12,288 dimensions" (units split off first)

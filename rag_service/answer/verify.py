@@ -48,6 +48,7 @@ class Verifier:
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
                 return self.claims_hold(sentence, _headed(ctx), _all_papers(ctx), question) and not (
                     self.grounding.unbound_numbers(sentence, ctx, question)
+                    or self.grounding.unowned_numbers(sentence, ctx, question)
                 )
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
@@ -89,9 +90,10 @@ class Verifier:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
         cited = [hits[n - 1] for n in keys]
         # the same test check_claims applies afterwards, or a sentence is re-cited to a context that then fails it
-        return self.entails(
-            sentence, _text(cited), _all_papers(cited), question, headed=_headed(cited)
-        ) and not self.grounding.unbound_numbers(sentence, cited, question)
+        return self.entails(sentence, _text(cited), _all_papers(cited), question, headed=_headed(cited)) and not (
+            self.grounding.unbound_numbers(sentence, cited, question)
+            or self.grounding.unowned_numbers(sentence, cited, question)
+        )
 
     def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited
