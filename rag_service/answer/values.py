@@ -131,12 +131,7 @@ def asked_value(question: str, tokenizer: Callable[[str], list[str]]) -> str | N
     question = re.sub(r"['’]s\b", "", question)  # "the Transformer's learning rate": no word "s"
     how = _HOW.search(question)
     if how:
-        phrase: list[str] = []
-        for word in re.findall(r"[\w-]+", question[how.end() :])[:3]:
-            stems = tokenizer(word)
-            if not stems or stems[0] in GENERIC:
-                break
-            phrase.append(word)
+        phrase = _leading_words(re.findall(r"[\w-]+", question[how.end() :])[:3], tokenizer)
         if phrase:
             return " ".join(phrase)
     noun = _VALUE_NOUN.search(question)
@@ -161,23 +156,24 @@ def answer_type(question: str, tokenizer: Callable[[str], list[str]]) -> list[st
     add", "what *formula* estimates the GPU memory". A value's number stands next to its measure in any source, so
     only the other words of a question say whose value it is."""
     how = _HOW.search(question)
-    if how:
-        phrase: list[str] = []
-        for word in re.findall(r"[\w-]+", question[how.end() :])[:3]:
-            stems = tokenizer(word)
-            if not stems or stems[0] in GENERIC:
-                break
-            phrase += stems
-        return phrase
     noun = _WH_NOUN.match(question)
-    if not noun:
+    if how:
+        words = re.findall(r"[\w-]+", question[how.end() :])[:3]
+    elif noun:
+        words = [w for w in noun.groups() if w]  # "what batch size does ...": both words, up to a question word
+    else:
         return []
+    return [stem for word in _leading_words(words, tokenizer) for stem in tokenizer(word)]
+
+
+def _leading_words(words: list[str], tokenizer: Callable[[str], list[str]]) -> list[str]:
+    """The words up to the first that says how the question asks ("does", "did", ...) or that has no stem."""
     out: list[str] = []
-    for word in filter(None, noun.groups()):  # "what batch size does ...": both words, up to a question word
+    for word in words:
         stems = tokenizer(word)
         if not stems or stems[0] in GENERIC:
             break
-        out += stems
+        out.append(word)
     return out
 
 
