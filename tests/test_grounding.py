@@ -499,7 +499,7 @@ def test_a_value_answer_needs_an_amount_said_of_what_is_asked(pipeline) -> None:
 
     assert not gives_a_value("3Blue1Brown uses a large batch size.")  # the digits of a name are no amount
     question = "What batch size does 3Blue1Brown use for stochastic gradient descent?"
-    assert not pipeline.grounding.about_question("Each device processes a batch of size 16.", question)
+    assert not pipeline.grounding.about_question("We keep only one shared copy of each expert.", question)
     assert pipeline.grounding.about_question(
         "3Blue1Brown uses batches of 16 for stochastic gradient descent.", question
     )

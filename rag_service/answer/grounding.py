@@ -355,10 +355,11 @@ class GroundingChecker:
         return [f"number {n} is no record of your own work" for n in sorted(claimed) if n not in owned]
 
     def about_question(self, sentence: str, question: str) -> bool:
-        """The sentence says something of what the question asks about: one of its words beyond how it asks and the
-        kind of answer it wants ("What batch size does 3Blue1Brown use for SGD?": 3Blue1Brown, SGD, not "batch")."""
-        subject = set(self.tokenizer(question)) - _GENERIC - set(answer_type(question, self.tokenizer))
-        return not subject or bool(subject & self._stems(sentence))
+        """The sentence says something of what the question asks: one of its words beyond how it asks ("Lower the
+        learning rate to 5e-7" answers "What learning rate do the DPO tips recommend?"; a paper's "one shared copy of
+        each expert" does not answer "What batch size does 3Blue1Brown use?")."""
+        words = set(self.tokenizer(question)) - _GENERIC  # its subject, or the measure it asks for
+        return not words or bool(words & self._stems(sentence))
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
