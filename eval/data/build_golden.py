@@ -1482,6 +1482,102 @@ unanswerable(
     ],
     ["near-miss", *FRESH9],
 )
+# ---- fresh10: written at the start of session 18 from sections the set had not used, before running anything on
+# them; run once, untouched, on the session-17 code.
+FRESH10 = ["fresh10"]
+answerable(
+    [
+        (
+            "What context length does GPT-3 have according to the 3Blue1Brown notes?",
+            "2048 words.",
+            note(S, "Chapter 5. How LLM work", "in gpt-3 the context length is 2048 words"),
+        ),
+        (
+            "How many attention heads does GPT have?",
+            "96 attention heads.",
+            note(S, "Chapter 6. Attention in transformers", "GPT has 96 attention heads"),
+        ),
+        (
+            "What role do query vectors play in self-attention?",
+            "They act as questions that solicit more context for each token; key vectors answer them.",
+            note(
+                S,
+                "Chapter 6. Attention in transformers",
+                "produce query vector as questions to solicite more context for each token",
+            ),
+        ),
+        (
+            "What is data-augmented generation in the prompt engineering overview?",
+            "Incorporating external data (DAG, not RAG).",
+            note(S, "Prompt Engineering Overview", "Data-augmented generation (DAG not RAG)"),
+        ),
+        (
+            "What is generate knowledge prompting?",
+            "Making the model generate some knowledge first.",
+            note(S, "Prompt Engineering Overview", "generate knowledge prompting: make the model to generate some"),
+        ),
+        (
+            "What replacement model is built to interpret an LLM in the tracing thoughts paper club?",
+            "Cross-layer transcoders (CLT) that reproduce the LLM's behaviour on a specific dataset.",
+            note(S, "Tracing the thoughts of LLMs paper club", "construct a replacement model (cross-layer transcoders, CLT)"),
+        ),
+        (
+            "What does the Ford example in the Flow Engineering talk illustrate?",
+            "Designing the environment: the craftsmanship is in the workbench itself.",
+            note(S, "Flow Engineering", "eg. at Ford, the craftsmanship is in the workbench itself"),
+        ),
+        (
+            "Do bigger models learn better with small amounts of data?",
+            "Yes, bigger models learn better with a small amount of data.",
+            note(S, "Discussion", "bigger model learn better with small amount of data"),
+        ),
+        (
+            "Why use a smaller context window when training a causal language model from scratch?",
+            "It is faster to train and requires less memory.",
+            note(S, "Causal Language Model from scratch", "smaller context window is faster to train and require less memory"),
+        ),
+        (
+            "What does an artificial neuron compute in the micrograd lecture?",
+            "An activation function applied to the weighted inputs plus a bias, f(sum w_i x_i + b).",
+            note(
+                S,
+                "The spelled-out intro to neural networks and backpropagation: building micrograd",
+                "a mathematical model of neuron, artificial neuron",
+            ),
+        ),
+        (
+            "In DPO's controlled sentiment generation task, what must the policy generate?",
+            "Given a prefix of an IMDb movie review, a continuation y with positive sentiment.",
+            paper(D, 7, "x is a prefix of a movie review from the IMDb dataset"),
+        ),
+        (
+            "Which RoBERTa models does the LoRA paper evaluate on GLUE?",
+            "RoBERTa base (125M) and RoBERTa large (355M).",
+            paper(LO, 7, "We take the pre-trained RoBERTa base (125M) and RoBERTa large (355M)"),
+        ),
+    ],
+    FRESH10,
+)
+unanswerable(
+    [
+        "How many training steps did my micrograd network take to converge?",
+        "What perplexity did my causal language model from scratch reach?",
+        "What accuracy did my spam classifier reach after finetuning?",
+        "How many attention heads does GPT-2 small have according to my notes?",
+        "What temperature did I set for my structured output calls?",
+        "How many agents did I build with the OpenAI agents SDK?",
+        "What embedding dimension does GPT-2 use in the 3Blue1Brown video?",
+        "How many GPUs were used to train Chinchilla?",
+        "What top-k value does Chip Huyen recommend for sampling?",
+        "How many parameters does the VAR model have?",
+        "What was the latency of my GraphRAG pipeline?",
+        "In which year was the Flow Engineering talk given?",
+        "How many tokens was Llama 2 pretrained on according to Karpathy?",
+        "What weight decay value did I use when finetuning for classification?",
+        "How many features did the cross-layer transcoder in the tracing thoughts paper club have?",
+    ],
+    ["near-miss", *FRESH10],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
