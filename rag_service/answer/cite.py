@@ -59,10 +59,15 @@ _KEYED_ITEM = re.compile(r"(?m)^([ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+)((?:\[\d+\]
 
 
 # "The source for this information is [1]." / "Sources: [1], [2]": a sentence that only says where the others come from
+# "This is stated in [3] and [4]." / "This information can be found in source [2]." likewise
 _SOURCE_LINE = re.compile(
-    r"^\W*(?:the\s+)?(?:sources?|references?|citations?)"
+    r"^\W*(?:(?:the\s+)?(?:sources?|references?|citations?)"
     r"(?:\s+(?:for|of)\s+(?:this|these|that|the)(?:\s+(?:above|information|answer|formula|list|steps|facts?))?)?"
-    r"\s*(?:is|are|:)?\s*((?:\[\d+\][\s,;]*(?:and\s*)?)+)\W*$",
+    r"\s*(?:is|are|:)?"
+    r"|(?:this|that|it)(?:\s+(?:information|answer|fact))?\s+(?:is|was|can\s+be|are)\s+(?:also\s+)?"
+    r"(?:stated|mentioned|found|described|noted|given|shown|explained|discussed|written)\s+(?:in|by)"
+    r"(?:\s+(?:both|the))?(?:\s+(?:sources?|notes?|contexts?))?)"
+    r"\s*((?:\[\d+\][\s,;]*(?:and\s*)?)+)\W*$",
     re.I,
 )
 

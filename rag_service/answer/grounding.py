@@ -44,6 +44,7 @@ _PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 # "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
 _ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 
 
@@ -359,7 +360,16 @@ class GroundingChecker:
         learning rate to 5e-7" answers "What learning rate do the DPO tips recommend?"; a paper's "one shared copy of
         each expert" does not answer "What batch size does 3Blue1Brown use?")."""
         words = set(self.tokenizer(question)) - _GENERIC  # its subject, or the measure it asks for
-        return not words or bool(words & self._stems(sentence))
+        if not words:
+            return True
+        stems = self._stems(sentence)
+        stems |= {w.removesuffix("s") for w in stems}
+        counted = answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
+        if counted:
+            # "How many GPUs were used to train Chinchilla?" is answered by a count of GPUs, not by the "~20x" of a
+            # sentence that names Chinchilla
+            return any(w in stems or w.removesuffix("s") in stems for w in counted)
+        return bool(words & stems)
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
@@ -404,4 +414,15 @@ class GroundingChecker:
                 technical = []
             if (len(subject) >= 2 and len(lacking) * 2 > len(subject)) or technical:
                 problems.append(f"the source's numbers are not about {', '.join(lacking)}")
+            # a name the question asks about that neither the sentence nor its source has: "8 P100 GPUs" cited to
+            # the Transformer paper is not how many GPUs trained Chinchilla
+            unnamed = [
+                t
+                for t in dict.fromkeys(specific_terms(question))
+                if not is_number(t)
+                and not self._has_term(t, ctx_stems, ctx_nums, context)
+                and not _written_as(t, context)
+            ]
+            if unnamed:
+                problems.append(f"the source does not name {', '.join(unnamed)}")
         return problems
