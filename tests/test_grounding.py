@@ -255,11 +255,17 @@ def test_my_notes_means_the_notes_and_a_summarising_note_gets_a_slot(pipeline) -
     prep = pipeline.prepare("According to my notes, which weight matrices is LoRA applied to?", [])
     assert prep.hits and all(h.chunk.source.type == "note" for h in prep.hits)
     # four InstructGPT paper chunks outrank the note that lists the method's three steps in the fused list; the note
-    # found by a notes-only search comes first
+    # found by a notes-only search comes first. (With note passages in the dense list, a Chip Huyen note on "three
+    # parts" of model development now takes a top-4 place itself, so this is shown without them.)
+    from rag_service.answer.pipeline import AnswerPipeline
+    from rag_service.retrieval.hybrid import HybridRetriever
+
+    retrieval = pipeline.settings.retrieval.model_copy(update={"note_passage_k": 0})
+    plain = AnswerPipeline(HybridRetriever(pipeline.retriever.index, retrieval), pipeline.settings, None)
     question = "What are the three steps of the InstructGPT training method?"
-    fused = pipeline.retriever.retrieve(question, k=12).hits
+    fused = plain.retriever.retrieve(question, k=12).hits
     assert all(h.chunk.source.type == "paper" for h in fused[:4])
-    contexts = pipeline.prepare(question, []).hits
+    contexts = plain.prepare(question, []).hits
     assert contexts[0].chunk.source.type == "note" and "comparison data" in contexts[0].chunk.text
     assert [h.chunk.id for h in contexts[1:]] == [h.chunk.id for h in fused[:3]]
 
@@ -559,3 +565,24 @@ def test_a_sentence_that_only_says_where_it_comes_from_goes() -> None:
     )
     kept = "It is stated in the notes that weight decay nudges weights towards 0. [1]"
     assert move_source_lines(kept) == kept
+
+
+def test_an_everyday_word_of_the_question_may_come_from_a_sibling_bullet(pipeline) -> None:  # type: ignore[no-untyped-def]
+    karpathy = _note(
+        "* LLM in practice consists of two files, parameters file and run file\n"
+        "* model training (pretraining stage, stage 1):\n"
+        "    * train with GPU, expensive: train llma 2 70b cost $2m, can take around 12 days\n"
+        "    * 70b parameters (140g in size) is rudimentary level model (chatGPT would x10)\n"
+        "* Stage 2: finetuning -> assistant model\n"
+        "    * finetune base model based on this data, typically takes 1 day",
+        ["Intro to Large Language Models, Andrej Karpathy"],
+    )
+    g = pipeline.grounding
+    size = "How big is the parameters file of a 70b model?"
+    # "file" is said of the two-files bullet, the 140g of the 70b one: an everyday word, so the join stands
+    assert g.unbound_numbers("The parameters file of a 70b model is 140g in size.", [karpathy], size) == []
+    assert GroundingChecker().unbound_numbers("The parameters file of a 70b model is 140g in size.", [karpathy], size)
+    # a technical word is never excused: the $2m is the pretraining stage's, not finetuning's
+    cost = "How much did the finetuning stage of Llama 2 70B cost according to Karpathy?"
+    claim = "The finetuning stage of Llama 2 70B cost $2m, which took around 12 days."
+    assert "number 2000000 is stated of something else" in g.unbound_numbers(claim, [karpathy], cost)

@@ -10,7 +10,7 @@ import numpy as np
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.hybrid import HybridRetriever
-from rag_service.retrieval.passages import PassageScorer, fuse_passages, passages
+from rag_service.retrieval.passages import PassageScorer, PassageSearch, fuse_passages, passages
 from rag_service.types import Chunk, Source, chunk_id
 from tests.conftest import make_settings
 
@@ -85,3 +85,37 @@ def test_passage_rows_follow_their_chunks(tmp_path: Path, embedder: Embedder) ->
     index.remove_source("n.md")
     assert index.passage_vectors([a.id]) == {}
     index.close()
+
+
+def test_passage_search_ranks_chunks_by_their_closest_passage_and_reloads_after_a_write() -> None:
+    generation = [0]
+    loads: list[int] = []
+    rows = {0: (["a", "a", "b"], np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32))}
+
+    def load() -> tuple[list[str], np.ndarray]:
+        loads.append(generation[0])
+        return rows.get(generation[0], (["c"], np.array([[1.0, 0.0]], dtype=np.float32)))
+
+    search = PassageSearch(load, lambda: generation[0])
+    query = np.array([0.0, 1.0], dtype=np.float32)
+    found = search.search(query, 5)
+    assert [c for c, _ in found] == ["a", "b"] and np.allclose([s for _, s in found], [1.0, 0.8])  # a's 2nd passage
+    assert [c for c, _ in search.search(query, 5, allowed={"b"})] == ["b"]
+    assert loads == [0], "the matrix is loaded once per write generation"
+    generation[0] = 1  # another process wrote
+    assert search.search(query, 5) == [("c", 0.0)] and loads == [0, 1]
+
+
+def test_a_note_bullet_far_from_its_sections_vector_reaches_the_contexts(full_index: HybridIndex) -> None:
+    """Karpathy's "70b parameters (140g in size)" is one bullet of a long section whose vector is 104th for the
+    question; over every note passage it is among the closest. The fault is shown first: without the note passages
+    in the dense list, the section is not among the top 4."""
+    settings = full_index.settings.retrieval
+    question = "How big is the parameters file of a 70b model?"
+
+    def top(k: int) -> list[Chunk]:
+        retriever = HybridRetriever(full_index, settings.model_copy(update={"note_passage_k": k}))
+        return [h.chunk for h in retriever.retrieve(question, k=4).hits]
+
+    assert not any("140g in size" in c.text for c in top(0))
+    assert any("140g in size" in c.text for c in top(settings.note_passage_k))

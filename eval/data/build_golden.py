@@ -1578,6 +1578,94 @@ unanswerable(
     ],
     ["near-miss", *FRESH10],
 )
+# ---- fresh11: written in session 18 while the note-passage dense list was measured, before running anything on
+# them; run once, untouched, on the session's final code.
+FRESH11 = ["fresh11"]
+answerable(
+    [
+        (
+            "What did the Bahdanau et al. translation paper improve?",
+            "The RNN architecture, to translate longer sequences (a context parameter).",
+            note(C, "Deprecated papers (but still interesting to read)", "Improvement on RNN architecture to translate"),
+        ),
+        (
+            "Where does the ViT architecture add positional encoding?",
+            "On the image patches.",
+            note(C, "LLM", "ViT architecture (positional encoding added on patches)"),
+        ),
+        (
+            "Who developed Orca 2 and how was it obtained?",
+            "Microsoft, by fine-tuning Llama 2 base models on tailored, high quality synthetic data from GPT4.",
+            note(C, "Interesting Language to vision models", "Descendant of LLaMA 2 developed by Microsoft"),
+        ),
+        (
+            "What does LightLLM introduce for KV cache management?",
+            "A fine-grained KV cache management algorithm called TokenAttention, with an Efficient Router scheduler.",
+            note(C, "Speedup the inference of LLMs", "LightLLM introduces a more fine-grained KV cache management"),
+        ),
+        (
+            "What is CSSOM in GPT4-V Act?",
+            "The CSS version of the DOM, used for vision.",
+            note(C, "Interesting Language to vision models", "GPT4-V Act: vision with CSSOM (CSS version of DOM)"),
+        ),
+        (
+            "Which distributed systems papers are on the reading list?",
+            "Spanner, MapReduce and ZooKeeper.",
+            note(R, "Distributed Systems", "MapReduce: Simplified Data Processing on Large Clusters"),
+        ),
+        (
+            "Where can I try the different LLMs?",
+            "At OpenRouter.",
+            note(C, "Vision-language: CogVLM", "Try the different LLM at"),
+        ),
+        (
+            "What are Llama 2-Chat models optimized for?",
+            "Dialogue use cases.",
+            note(C, "Interesting Language to vision models", "called Llama 2-Chat, are optimized for dialogue use cases"),
+        ),
+        (
+            "What three modifications does LLaMA make to the original transformer architecture?",
+            "RMSNorm for pre-normalization, rotary embeddings and the SwiGLU activation function.",
+            note(C, "Interesting Language to vision models", "RMSNorm for pre-normalization; rotary embeddings"),
+        ),
+        (
+            "What is the Minecraft agent VOYAGER about in my notes?",
+            "An open-ended embodied agent that stocks knowledge; the note asks whether it is retrieved by cosine similarity.",
+            note(C, "LLM", "Minecraft agent stocking knowledge"),
+        ),
+        (
+            "What residual dropout rate does the base Transformer use?",
+            "Pdrop = 0.1, applied to sub-layer outputs and to the embedding and positional encoding sums.",
+            paper(A, 8, "For the base model, we use a rate of Pdrop = 0.1"),
+        ),
+        (
+            "What dropout did the big Transformer use for English-to-French?",
+            "Pdrop = 0.1 instead of 0.3.",
+            paper(A, 8, "used dropout rate Pdrop = 0.1, instead of 0.3"),
+        ),
+    ],
+    FRESH11,
+)
+unanswerable(
+    [
+        "What BLEU score did the Bahdanau et al. model reach according to my notes?",
+        "What context window does CogVLM have?",
+        "How much faster did LightLLM run in my experiments?",
+        "How many tokens per second does Groq serve according to my notes?",
+        "How many of the distributed systems papers did I finish reading?",
+        "What success rate does Mind2Web report for GPT-4?",
+        "What price per token did I note for OpenRouter?",
+        "How many patches does ViT split an image into?",
+        "How many GPUs did the Llama 2-Chat RLHF training use?",
+        "What LoRA rank did I choose in my DPO experiments?",
+        "How long does ZooKeeper take to elect a leader?",
+        "What score did VOYAGER reach in Minecraft?",
+        "How many attention heads does the ViT model use?",
+        "What gradient accumulation did I use in my QLoRA run?",
+        "How many layers does Orca 2 have?",
+    ],
+    ["near-miss", *FRESH11],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")

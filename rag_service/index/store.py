@@ -263,6 +263,17 @@ class HybridIndex:
                 out[cid] = np.frombuffer(blob, dtype=np.float16).reshape(n, -1).astype(np.float32)
         return out
 
+    def all_passage_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every stored passage vector (float32 rows), grouped by chunk, and the chunk id of each row."""
+        ids: list[str] = []
+        blocks: list[np.ndarray] = []
+        for cid, n, blob in self.db.execute("SELECT chunk_id, n, vectors FROM passages WHERE n > 0 ORDER BY chunk_id"):
+            ids += [cid] * n
+            blocks.append(np.frombuffer(blob, dtype=np.float16).reshape(n, -1))
+        if not blocks:
+            return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return ids, np.vstack(blocks).astype(np.float32)
+
     def paper_links(self) -> list[dict[str, Any]]:
         """Every link from a note to a fetchable paper: source_key, chunk_id, url, target (paper id), anchor_text,
         heading — in note order."""
