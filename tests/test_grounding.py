@@ -586,3 +586,15 @@ def test_an_everyday_word_of_the_question_may_come_from_a_sibling_bullet(pipelin
     cost = "How much did the finetuning stage of Llama 2 70B cost according to Karpathy?"
     claim = "The finetuning stage of Llama 2 70B cost $2m, which took around 12 days."
     assert "number 2000000 is stated of something else" in g.unbound_numbers(claim, [karpathy], cost)
+
+
+def test_a_how_many_answer_needs_a_source_that_counts_it() -> None:
+    g = GroundingChecker()
+    question = "How many layers does Orca 2 have?"
+    table = (
+        "Pretrained models:\n| Model | Date | Number of parameters | Context window (tokens) |\n"
+        "| --- | --- | --- | --- |\n| Orca 2 | 2023 | 7/13B | 4,096 |"
+    )
+    sentence = "Orca 2 has 7/13B layers, which is the number of parameters it has."
+    assert g.claim_problems(sentence, table, False, question) == ["the source counts no layer"]
+    assert g.claim_problems("Orca 2 has 7/13B parameters.", table, False, "How many parameters does Orca 2 have?") == []

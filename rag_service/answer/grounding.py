@@ -432,4 +432,9 @@ class GroundingChecker:
             ]
             if unnamed:
                 problems.append(f"the source does not name {', '.join(unnamed)}")
+            # "how many layers": a source that never counts layers gives none ("Orca 2 has 7/13B layers" citing a
+            # table whose column is the number of parameters)
+            counted_as = answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
+            if counted_as and not any(w in ctx_stems or w.removesuffix("s") in ctx_stems for w in counted_as):
+                problems.append(f"the source counts no {' '.join(counted_as)}")
         return problems
