@@ -49,12 +49,15 @@ def test_a_bullet_buried_in_a_long_section_reaches_the_top(full_index: HybridInd
     settings = full_index.settings.retrieval
     question = "What data does preference finetuning require?"
 
-    def top(weight: float) -> list[Chunk]:
+    def rank(weight: float) -> int:
         retriever = HybridRetriever(full_index, settings.model_copy(update={"passage_weight": weight}))
-        return [h.chunk for h in retriever.retrieve(question, k=5).hits]
+        hits = retriever.retrieve(question, k=20).hits
+        return next((i for i, h in enumerate(hits) if BURIED in h.chunk.text), len(hits))
 
-    assert not any(BURIED in c.text for c in top(0.0))
-    assert any(BURIED in c.text for c in top(1.0))
+    # Chroma's HNSW graph differs from build to build, and so does the section's place without passages (7th in one
+    # index, inside the top 5 in a fresh clone's); with them it is first in both
+    off, on = rank(0.0), rank(1.0)
+    assert on < off and on < 5, (off, on)
 
 
 def test_ingest_stores_passage_vectors_equal_to_fresh_ones(full_index: HybridIndex, embedder: Embedder) -> None:
