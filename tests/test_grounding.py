@@ -544,6 +544,7 @@ def test_a_four_digit_count_is_a_value_not_a_year(pipeline) -> None:  # type: ig
 
     assert gives_a_value("The context length in GPT-3 is 2048 words.")
     assert not gives_a_value("The Transformer was published in 2017.")
+    assert not gives_a_value("The Transformer was published in 2017 with attention only.")  # "with" counts nothing
     question = "What context length does GPT-3 have according to the 3Blue1Brown notes?"
     with_model = AnswerPipeline(pipeline.retriever, pipeline.settings, scripted(lambda prompt: ""))
     prep = with_model.prepare(question, [])

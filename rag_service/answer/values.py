@@ -14,7 +14,7 @@ from rag_service.index.bm25 import Tokenizer
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", re.I)
 _YEAR = re.compile(r"^(19\d\d|20[0-3]\d)$")
 # "2048 words", "1024 tokens": a count, though it reads like a year
-_COUNTED = re.compile(r"(?<![\w.])(\d{4})\s+(?:[a-z]+-)?[a-z]+s\b")
+_PLURAL_COUNT = re.compile(r"(?<![\w.])(\d{4})\s+(?:[a-z]+-)?[a-z]+s\b")
 # A question that asks for a value: the evidence must hold a number next to the asked attribute.
 _HOW = re.compile(r"\bhow (?:many|much|long|large|big|fast|often|high|low)\b", re.I)
 _MEASURES = (
@@ -80,7 +80,7 @@ def numbers(text: str) -> set[str]:
 def stated_numbers(text: str) -> set[str]:
     """The numbers of a text that can be a recorded value: not years (a four-digit number counting a plural noun,
     "2048 words", is a value)."""
-    counts = {m.group(1) for m in _COUNTED.finditer(text)}
+    counts = {m.group(1) for m in _PLURAL_COUNT.finditer(text)}
     return {n for n in numbers(text) if not _YEAR.match(n) or n in counts}
 
 
