@@ -100,6 +100,11 @@ def _written_as(name: str, context: str) -> bool:
     return word.isalpha() and len(word) >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)))
 
 
+def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
+    """One of the words is among the stems, or its singular is ("gpu" for gpus)."""
+    return any(w in stems or w.removesuffix("s") in stems for w in words)
+
+
 def _lacking(words: Iterable[str], stems: set[str]) -> list[str]:
     """The words the stems lack; a word matches an abbreviation of it ("param" for parameters)."""
     return [w for w in words if not any(s == w or (len(s) >= 4 and w.startswith(s)) for s in stems)]
@@ -206,11 +211,14 @@ class GroundingChecker:
             coverage=round(coverage, 3),
         )
 
-    def _everyday(self, word: str) -> bool:
-        """The word, or its base form, is everyday English ("estimating": "estimate"); always so without ``common``."""
+    def _everyday(self, word: str, base_forms: bool = True) -> bool:
+        """The word, or its base form, is everyday English ("estimating": "estimate"); always so without ``common``.
+        A stem is tried as it is (``base_forms=False``): cut further, "finetun" would pass as "fine"."""
         if self.common is None:
             return True
         w = word.lower()
+        if not base_forms:
+            return self.common(w)
         forms = {w, w[:-1], w[:-2], w[:-3], w[:-3] + "e", w[:-2] + "e"} if len(w) > 5 else {w}
         return any(self.common(f) for f in forms if len(f) >= 3)
 
@@ -300,8 +308,7 @@ class GroundingChecker:
         the pretraining bullet's $2m) is never excused."""
         stems = self._stems(place)
         lacking = _lacking(subject, stems)
-        # stems, so only a stem that is itself a word counts as everyday ("file"; "finetun" is not)
-        everyday = self.common is not None and all(self.common(w) for w in lacking)
+        everyday = self.common is not None and all(self._everyday(w, base_forms=False) for w in lacking)
         excused = len(lacking) <= len(subject) // 3 and everyday
         return (not lacking or excused) and all(self._names(t, stems, place) for t in names)
 
@@ -370,13 +377,17 @@ class GroundingChecker:
         if not words:
             return True
         stems = self._stems(sentence)
-        stems |= {w.removesuffix("s") for w in stems}
-        counted = answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
+        stems |= {w.removesuffix("s") for w in stems}  # "one GPU" counts GPUs
+        counted = self._counted(question)
         if counted:
             # "How many GPUs were used to train Chinchilla?" is answered by a count of GPUs, not by the "~20x" of a
             # sentence that names Chinchilla
-            return any(w in stems or w.removesuffix("s") in stems for w in counted)
+            return _holds_any(counted, stems)
         return bool(words & stems)
+
+    def _counted(self, question: str) -> list[str]:
+        """What a "how many" question counts ("GPUs", "attention heads"), as stems; [] for any other question."""
+        return answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
@@ -434,7 +445,7 @@ class GroundingChecker:
                 problems.append(f"the source does not name {', '.join(unnamed)}")
             # "how many layers": a source that never counts layers gives none ("Orca 2 has 7/13B layers" citing a
             # table whose column is the number of parameters)
-            counted_as = answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
-            if counted_as and not any(w in ctx_stems or w.removesuffix("s") in ctx_stems for w in counted_as):
-                problems.append(f"the source counts no {' '.join(counted_as)}")
+            asked_count = self._counted(question)
+            if asked_count and not _holds_any(asked_count, ctx_stems):
+                problems.append(f"the source counts no {' '.join(asked_count)}")
         return problems

@@ -263,11 +263,14 @@ class HybridIndex:
                 out[cid] = np.frombuffer(blob, dtype=np.float16).reshape(n, -1).astype(np.float32)
         return out
 
-    def all_passage_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every stored passage vector (float32 rows), grouped by chunk, and the chunk id of each row."""
+    def note_passage_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every stored passage vector of the notes (float32 rows), grouped by chunk, and the chunk id of each row."""
         ids: list[str] = []
         blocks: list[np.ndarray] = []
-        for cid, n, blob in self.db.execute("SELECT chunk_id, n, vectors FROM passages WHERE n > 0 ORDER BY chunk_id"):
+        for cid, n, blob in self.db.execute(
+            "SELECT p.chunk_id, p.n, p.vectors FROM passages p JOIN chunks c ON c.id = p.chunk_id "
+            "WHERE p.n > 0 AND json_extract(c.source, '$.type') = 'note' ORDER BY p.chunk_id"
+        ):
             ids += [cid] * n
             blocks.append(np.frombuffer(blob, dtype=np.float16).reshape(n, -1))
         if not blocks:

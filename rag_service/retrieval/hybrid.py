@@ -76,7 +76,7 @@ class HybridRetriever:
         self.settings = settings
         self.reranker = reranker
         self.passages = PassageScorer(index.embedder.encode, index.passage_vectors)
-        self.passage_search = PassageSearch(index.all_passage_vectors, lambda: index.generation)
+        self.passage_search = PassageSearch(index.note_passage_vectors, lambda: index.generation)
 
     def retrieve(
         self,
@@ -165,9 +165,10 @@ class HybridRetriever:
         s = self.settings
         if (filters or {}).get("type") == "paper":
             return dense
-        notes = self.index.filtered_ids({**(filters or {}), "type": "note"}) or set()
+        # the search holds note passages only, so only a file filter needs the allowed ids
+        allowed = self.index.filtered_ids(filters) if {k for k in filters or {} if k != "type"} else None
         merged = dict(dense)
-        for cid, cos in self.passage_search.search(qvec, s.note_passage_k, notes):
+        for cid, cos in self.passage_search.search(qvec, s.note_passage_k, allowed):
             if cos > merged.get(cid, -1.0):
                 merged[cid] = cos
         return sorted(merged.items(), key=lambda kv: -kv[1])[: s.dense_k]

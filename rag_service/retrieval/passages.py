@@ -99,9 +99,9 @@ class PassageScorer:
 
 
 class PassageSearch:
-    """The closest chunks to a query by their closest passage, over every stored passage: a brute-force product
-    with one matrix (5,708 passages of the shipped index: about a millisecond), reloaded when the index's write
-    generation moves. Chroma holds one vector per chunk, so this cannot be asked of it."""
+    """The closest chunks to a query by their closest passage, over every passage ``load`` gives (the notes'): a
+    brute-force product with one matrix (well under a millisecond for the shipped notes), reloaded when the index's
+    write generation moves. Chroma holds one vector per chunk, so this cannot be asked of it."""
 
     def __init__(self, load: Callable[[], tuple[list[str], np.ndarray]], generation: Callable[[], int]) -> None:
         self.load = load
