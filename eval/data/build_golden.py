@@ -1666,6 +1666,93 @@ unanswerable(
     ],
     ["near-miss", *FRESH11],
 )
+# ---- fresh12: written at the start of session 19, before any change; run once, untouched, on the session-18 code.
+FRESH12 = ["fresh12"]
+answerable(
+    [
+        (
+            "Which early paper first used cross entropy and perplexity to measure language models?",
+            "Claude Shannon's 1951 paper, Prediction and Entropy of Printed English.",
+            note(S, "model eval metrics", "Claude Shannon's 1951 paper"),
+        ),
+        (
+            "How much memory do the gradients and optimizer states need when all parameters of a 13B model are updated with Adam?",
+            "78 GB: 13 billion x 3 values x 2 bytes (activations not counted).",
+            note(S, "memory management", "13 billion × 3 × 2 bytes = 78 GB"),
+        ),
+        (
+            "How does constrained sampling give structured outputs?",
+            "It filters out logits that do not meet the constraints, such as grammar rules; establishing such rules is expensive.",
+            note(S, "sampling", "constrained sampling: filter logits that do not meet the constraints"),
+        ),
+        (
+            "How do vocabulary size and context length affect perplexity?",
+            "The bigger the vocabulary, the higher the perplexity; the longer the context length, the lower the perplexity.",
+            note(S, "model eval metrics", "The longer the context length, the lower the perplexity"),
+        ),
+        (
+            "How much memory does Llama-3-70B need in bfloat16?",
+            "About 168GB (1.2 * 70B * 16/8), roughly 2xA100 80GB.",
+            note(C, "Interesting blogs:", "168GB"),
+        ),
+        (
+            "Can Mixtral be exported to ONNX for optimization?",
+            "Not yet: ONNX export (converting the model to a graph) is not yet available for Mixtral.",
+            note(L, "Speedup the inference of LLMs", "not yet available with Mixtral"),
+        ),
+        (
+            "How does speculative decoding accelerate an LLM?",
+            "A small draft model predicts the large target model's output.",
+            note(L, "Speedup the inference of LLMs", "using a small “draft” model to predict large “target” model’s output"),
+        ),
+        (
+            "What does Shannon information represent?",
+            "The amount of information gained from an event: a common event gives little information, a rare one is more informative.",
+            note(R, "Machine Learning & Mathematics", "represents the amount of information gained from an event"),
+        ),
+        (
+            "What is world modelling in an LLM, according to my reading guide?",
+            "The LLM maintains an internal representation of the world as a state variable, sequentially updated as it reads the text input.",
+            note(G, "Ch 2 Training LLM and Text Generation", "LLM maintain an internal representation of the world"),
+        ),
+        (
+            "In what order were the transformer models released, from the Transformer to GPT-3?",
+            "Transformers (2017), GPT (June 2018), BERT (Oct 2018), GPT-2 (Feb 2019), BART/T5 (Oct 2019), GPT-3 (May 2020).",
+            note(S, "Transformer models", "transformers (2017) -> GPT (June, 2018) -> BERT (Oct, 2018)"),
+        ),
+        (
+            "For how many epochs was the InstructGPT SFT model trained?",
+            "16 epochs, with a cosine learning rate decay and residual dropout of 0.2.",
+            paper(I, 8, "We trained for 16 epochs, using a cosine learning rate decay"),
+        ),
+        (
+            "How often do InstructGPT's training labelers agree with each other?",
+            "72.6 ± 1.5% of the time; held-out labelers 77.3 ± 1.3%.",
+            paper(I, 8, "training labelers agree with each-other 72.6"),
+        ),
+    ],
+    FRESH12,
+)
+unanswerable(
+    [
+        "What bits-per-byte did my GPT model reach on its validation set?",
+        "What perplexity did Shannon's 1951 paper report for printed English?",
+        "How much GPU memory did my 13B finetuning with Adam use?",
+        "Which library do my notes recommend for constrained sampling?",
+        "What hourly price do my notes give for renting an A100?",
+        "When is ONNX export for Mixtral expected to be released?",
+        "What acceptance rate does speculative decoding reach according to my notes?",
+        "How many bits of information does a sunrise carry according to my reading list?",
+        "What accuracy did the Othello-GPT probe reach?",
+        "How many parameters does BART have according to my notes?",
+        "How many epochs did the grokking experiments train for?",
+        "What residual dropout did I use in my own SFT run?",
+        "How many nodes did my LangGraph agent have?",
+        "What LoRA rank did I use for my structured-output finetune?",
+        "How many GPUs did DeepSeek Zero's RL training use?",
+    ],
+    ["near-miss", *FRESH12],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
