@@ -1519,7 +1519,11 @@ answerable(
         (
             "What replacement model is built to interpret an LLM in the tracing thoughts paper club?",
             "Cross-layer transcoders (CLT) that reproduce the LLM's behaviour on a specific dataset.",
-            note(S, "Tracing the thoughts of LLMs paper club", "construct a replacement model (cross-layer transcoders, CLT)"),
+            note(
+                S,
+                "Tracing the thoughts of LLMs paper club",
+                "construct a replacement model (cross-layer transcoders, CLT)",
+            ),
         ),
         (
             "What does the Ford example in the Flow Engineering talk illustrate?",
@@ -1534,7 +1538,11 @@ answerable(
         (
             "Why use a smaller context window when training a causal language model from scratch?",
             "It is faster to train and requires less memory.",
-            note(S, "Causal Language Model from scratch", "smaller context window is faster to train and require less memory"),
+            note(
+                S,
+                "Causal Language Model from scratch",
+                "smaller context window is faster to train and require less memory",
+            ),
         ),
         (
             "What does an artificial neuron compute in the micrograd lecture?",
@@ -1586,7 +1594,9 @@ answerable(
         (
             "What did the Bahdanau et al. translation paper improve?",
             "The RNN architecture, to translate longer sequences (a context parameter).",
-            note(C, "Deprecated papers (but still interesting to read)", "Improvement on RNN architecture to translate"),
+            note(
+                C, "Deprecated papers (but still interesting to read)", "Improvement on RNN architecture to translate"
+            ),
         ),
         (
             "Where does the ViT architecture add positional encoding?",
@@ -1621,7 +1631,9 @@ answerable(
         (
             "What are Llama 2-Chat models optimized for?",
             "Dialogue use cases.",
-            note(C, "Interesting Language to vision models", "called Llama 2-Chat, are optimized for dialogue use cases"),
+            note(
+                C, "Interesting Language to vision models", "called Llama 2-Chat, are optimized for dialogue use cases"
+            ),
         ),
         (
             "What three modifications does LLaMA make to the original transformer architecture?",
@@ -1703,7 +1715,11 @@ answerable(
         (
             "How does speculative decoding accelerate an LLM?",
             "A small draft model predicts the large target model's output.",
-            note(L, "Speedup the inference of LLMs", "using a small “draft” model to predict large “target” model’s output"),
+            note(
+                L,
+                "Speedup the inference of LLMs",
+                "using a small “draft” model to predict large “target” model’s output",
+            ),
         ),
         (
             "What does Shannon information represent?",
@@ -1752,6 +1768,97 @@ unanswerable(
         "How many GPUs did DeepSeek Zero's RL training use?",
     ],
     ["near-miss", *FRESH12],
+)
+# ---- fresh13: written at the start of session 20, before it ran anything; run once, untouched, on the final code.
+FRESH13 = ["fresh13"]
+answerable(
+    [
+        (
+            "What is the bits-per-byte if the bits-per-character is 3 and each character is 7 bits?",
+            "3.43: BPB = 3 / (7/8).",
+            note(S, "model eval metrics", "then the BPB is 3 / (7/8) = 3.43"),
+        ),
+        (
+            "Why doesn't greedy sampling work well for text generation?",
+            "It always picks the candidate with the highest probability; that works for classification but not for generation.",
+            note(
+                S,
+                "sampling",
+                "greedy sampling is a strategy that always picks the candidate with the highest probabilities",
+            ),
+        ),
+        (
+            "In what unit is the compute needed to pre-train a model measured?",
+            "In FLOP (floating point operations).",
+            note(S, "modeling", "model pre-training compute requirement is measured in FLOP"),
+        ),
+        (
+            "What does reranking do in a RAG pipeline?",
+            "It narrows down the documents returned by the retriever; for in-context reranking exact ranks matter less than in traditional ranking.",
+            note(S, "RAG", "reranking: narrow down documents returned by the retriever"),
+        ),
+        (
+            "How should I choose between finetuning and RAG?",
+            "It depends on whether the problem is information-based (factually wrong or dated outputs: RAG) or behavior-based (finetuning).",
+            note(S, "RAG & Finetuning", "depends on whether the problem is information-based or behavior-based"),
+        ),
+        (
+            "Which part of a model is usually quantized?",
+            "Usually the weights, as opposed to the activations: what can be quantized without hurting performance too much.",
+            note(S, "memory management", "often weights (as opposed to activations)"),
+        ),
+        (
+            "How does soft prompt-based finetuning work?",
+            "It modifies how the model processes the input by introducing special trainable tokens (vectors).",
+            note(S, "Finetuning techniques", "introducing special trainable tokens (vectors)"),
+        ),
+        (
+            "Why do models perform worse in some languages?",
+            "Many languages are absent from the training data.",
+            note(S, "Training Data", "many languages are absent in training data"),
+        ),
+        (
+            "How should post-training be thought of?",
+            "As unlocking capabilities the pre-trained model already has but that are hard for users to access via prompting alone.",
+            note(S, "Post-Training", "unlocking the capabilities that the pre-trained model already has"),
+        ),
+        (
+            "On which GPU is SGLang's RadixAttention available according to my notes?",
+            "Only on the A10G.",
+            note(L, "Speedup the inference of LLMs", "only available with A10G"),
+        ),
+        (
+            "Which prompting baselines does the DPO paper compare against?",
+            "Zero-shot prompting with GPT-J for summarization and 2-shot prompting with Pythia-2.8B for dialogue.",
+            paper("2305.18290", 8, "2-shot prompting"),
+        ),
+        (
+            "What coefficient does the Switch Transformer use for its auxiliary load-balancing loss?",
+            "alpha = 10^-2, chosen after sweeping 10^-1 to 10^-5 in powers of 10.",
+            paper("2101.03961", 8, "in powers of 10"),
+        ),
+    ],
+    FRESH13,
+)
+unanswerable(
+    [
+        "What bits-per-character did my character-level model reach?",
+        "How many FLOP did it take to pre-train GPT-3 according to my notes?",
+        "How much did reranking improve the precision of my RAG pipeline?",
+        "Which languages performed worst in my own multilingual evaluation?",
+        "How many preference pairs did I use in my DPO training?",
+        "How much faster than vLLM is SGLang's RadixAttention according to my notes?",
+        "How many trainable soft-prompt tokens did I use in my prompt tuning run?",
+        "Which models did I merge with mergekit?",
+        "What accuracy does Quiet-STaR reach on GSM8K?",
+        "How many tokens was BloombergGPT trained on?",
+        "How much faster is Mamba's inference than a Transformer's according to my reading list?",
+        "To what bit-width did I quantize my model's activations?",
+        "What chunk overlap, in tokens, did I choose for my RAG chunks?",
+        "How many unit tests did my code generation eval run?",
+        "How many pairwise comparisons did I collect to rank my models?",
+    ],
+    ["near-miss", *FRESH13],
 )
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
