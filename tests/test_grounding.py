@@ -52,6 +52,10 @@ def test_clean_answer_drops_copied_labels_and_links() -> None:
     assert clean_answer(raw, labels) == "decompose tasks [1]. RMSNorm [2] rescales. See the docs."  # no leading keys
     nested = "2. Huggingface collection of [Model merging]([https://hf.co/c?x=1](https://hf.co/c)) [2]"
     assert clean_answer(nested, labels) == "2. Huggingface collection of Model merging [2]"
+    # where a claim comes from, said in words at its end, is its key; a source named mid-sentence is prose
+    said = "It was released in 2025, which is listed in source [2]. LoRA freezes weights, as stated in [1]."
+    assert clean_answer(said, labels) == "It was released in 2025 [2]. LoRA freezes weights [1]."
+    assert clean_answer("The idea from [1] is good.", labels) == "The idea from [1] is good."
 
 
 @pytest.fixture(scope="module")
@@ -387,6 +391,44 @@ def test_a_value_question_answered_without_an_amount_is_refused(pipeline) -> Non
     assert vague.refused and vague.refusal_reason == "no_value"
     given = pipeline.finish(prep, f"A GPT-3 word embedding has 12,288 dimensions [{n}].", {})
     assert not given.refused and "12,288" in given.answer
+
+
+def test_a_question_about_what_the_user_did_needs_a_record_of_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the notes hold the topic ("2025 AI Engineering reading list", a vector database comparison), not the doing
+    for q in (
+        "In which year did I finish reading the AI Engineering book?",
+        "Which vector database did I pick for my bookmark organizer project?",
+    ):
+        prep = pipeline.prepare(q, [])
+        assert prep.refused and prep.verdict.missing == ["what you did"], (q, prep.verdict)
+    # recorded doing ("Experiments of 09/04/2024: DPO with HuggingFace Trainer ..."), or what the user wrote
+    for q in ("Which trainer did I use for DPO?", "What did I wonder about how VOYAGER retrieves knowledge?"):
+        prep = pipeline.prepare(q, [])
+        assert not prep.refused, (q, prep.verdict)
+
+
+def test_a_terse_value_answer_borrows_its_subject_from_the_question(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag_service.answer.cite import split_sentences
+    from rag_service.answer.values import stated_numbers
+
+    question = "How many dimensions does a GPT-3 word embedding have?"
+    prep = pipeline.prepare(question, [])
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "12,288" in h.chunk.text)
+    # the value alone answers: the context states it in a sentence about what is asked
+    terse = pipeline.finish(prep, f"It is 12,288 [{n}].", {})
+    assert not terse.refused and "12,288" in terse.answer
+    # a value the cited context states of something else is no answer, terse or not
+    g = pipeline.grounding
+    other = next(
+        (k, num)
+        for k, h in enumerate(prep.hits, start=1)
+        for line in split_sentences(h.chunk.text)
+        if not g.about_question(line, question)
+        for num in stated_numbers(line)
+        if not any(num in stated_numbers(x) and g.about_question(x, question) for x in split_sentences(h.chunk.text))
+    )
+    wrong = pipeline.finish(prep, f"It is {other[1]} [{other[0]}].", {})
+    assert wrong.refused, (other, wrong.answer)
 
 
 def test_short_list_items_are_cited_to_the_context_that_holds_them(pipeline) -> None:  # type: ignore[no-untyped-def]

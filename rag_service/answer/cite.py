@@ -34,16 +34,25 @@ class Support:
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|file:|/)[^)]*\)")
 _FROM_KEY = re.compile(r"\((?:from|see|source:?|per)\s*(\[\d+\])\)", re.I)
+# "..., as stated in [1]." / "... which is listed in source [2]." / "... from sources [2].": where, said in words
+_SAID_IN_KEY = re.compile(
+    r",?\s*\(?\b(?:as\s+(?:stated|mentioned|noted|described|shown|given|explained|seen)\s+in|according\s+to"
+    r"|(?:which\s+is\s+|as\s+)?(?:listed|stated|mentioned|found|given)\s+in|from|see|per)"
+    r"\s+(?:the\s+)?(?:(?:sources?|contexts?|notes?|documents?)\s*)?(\[\d+\])\)?(?=\s*(?:[.;!?]|$))",
+    re.I | re.M,
+)
 
 
 def clean_answer(text: str, labels: list[str]) -> str:
     """Prose with [n] markers only: context labels the model copied from the prompt ("[1] (Flow Engineering)",
-    "[Flow Engineering]") go, "(from [1])" becomes "[1]", markdown links keep their text."""
+    "[Flow Engineering]") go, "(from [1])" and a closing "as stated in [1]" become "[1]", markdown links keep their
+    text."""
     for _ in range(3):  # a link around a link ("[Model merging]([https://x](https://x))") unwraps from inside
         text, n = _MD_LINK.subn(r"\1", text)
         if not n:
             break
     text = _FROM_KEY.sub(r"\1", text)
+    text = _SAID_IN_KEY.sub(r" \1", text)
     for label in sorted({x for lab in labels for x in (lab, *lab.split(" › ")) if len(x) >= 4}, key=len, reverse=True):
         esc = re.escape(label)
         text = re.sub(rf"\s*[\[(]{esc}[\])]", "", text)

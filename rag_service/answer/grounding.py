@@ -45,6 +45,12 @@ _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|ph
 # "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
 _ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
+# "Which vector database did I pick ...?" asks what the user did; "What did I wonder about ...?" asks what they wrote
+_DID_I = re.compile(
+    r"\b(?:did|have|had)\s+I\s+(?!(?:not|note|write|wrote|written|list|wonder|understand|read|learn|find|found|think|"
+    r"thought|mention|say|said|call|describe|explain|summari[sz]e|ask|question|like|recommend|save|bookmark)\b)[a-z]+",
+    re.I,
+)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 
 
@@ -241,6 +247,10 @@ class GroundingChecker:
         for creative use" is the same near miss, asked of the notes. Papers state values in prose and flattened
         tables too loosely for this."""
         asked = asked_value(question, self.tokenizer)
+        if asked is None and personal and _DID_I.search(question):
+            # no value is asked, but a fact of the user's own doing ("In which year did I finish reading ...?"): the
+            # notes must record that doing, or the model states a year or a choice the notes only hold as a topic
+            return None if self._doing_recorded(content, usable) else "what you did"
         if asked is None:
             return None
         attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
@@ -260,6 +270,15 @@ class GroundingChecker:
         else:
             return None
         return None if recorded else asked or "the value asked for"
+
+    def _doing_recorded(self, content: list[str], hits: list[ScoredChunk]) -> bool:
+        """A section that records the user's own work ("Experiments of ...", "I tried ...") holds half the question's
+        content words."""
+        for h in hits:
+            where = f"{' › '.join(h.chunk.source.heading_path or [])}\n{h.chunk.text}"
+            if own_work(where, strict=True) and len(_lacking(content, self._stems(where))) <= len(content) // 2:
+                return True
+        return False
 
     def _owned(self, question: str, attribute: list[str]) -> list[str]:
         """What the user's value is of: the content words after "my" ("my chain-of-thought experiments" -> chain,

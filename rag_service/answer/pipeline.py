@@ -24,7 +24,7 @@ from rag_service.answer.cite import (
 )
 from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes, is_personal
 from rag_service.answer.llm import LLMHandle
-from rag_service.answer.values import gives_a_value, wants_one_value
+from rag_service.answer.values import wants_one_value
 from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
@@ -81,7 +81,10 @@ class AnswerPipeline:
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
         self.grounding = GroundingChecker(settings.answer.min_term_coverage, retriever.index.embedder.is_common_word)
-        self.verifier = Verifier(self.checker, self.grounding, settings.answer.support_threshold)
+        index = retriever.index
+        self.verifier = Verifier(
+            self.checker, self.grounding, settings.answer.support_threshold, paper_cards=lambda: index.paper_cards
+        )
 
     @property
     def backend(self) -> str:
@@ -197,12 +200,14 @@ class AnswerPipeline:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
         personal = prep.verdict is not None and prep.verdict.personal
-        if self.llm is not None and len(_WORD.findall(drop_keys(raw))) < 2 and not personal:
-            # the small model sometimes answers with a key alone ("[2]", "NO [1]."): quote the contexts instead, checked
-            # the same way (not for questions about the user's own work, where a quoted number would pass for theirs)
-            raw = self.extractive(prep)
+        labels = [h.chunk.source.label() for h in prep.hits]
+        text = move_source_lines(drop_repeats(clean_answer(raw, labels)))
+        if self.llm is not None and len(_WORD.findall(drop_keys(text))) < 2 and not personal:
+            # the small model sometimes answers with a key alone ("[2]", "NO [1].") or a key and the context's label
+            # ("[1] (notes.md › metrics)"): quote the contexts instead, checked the same way (not for questions about
+            # the user's own work, where a quoted number would pass for theirs)
+            text = move_source_lines(drop_repeats(clean_answer(self.extractive(prep), labels)))
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-        text = move_source_lines(drop_repeats(clean_answer(raw, [h.chunk.source.label() for h in prep.hits])))
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text, copied = self.verifier.cite_copies(prep.hits, text)
         text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
@@ -244,7 +249,7 @@ class AnswerPipeline:
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
         if wants_one_value(prep.question) and not any(
-            gives_a_value(s.text) and self.grounding.about_question(s.text, prep.question) for s in sentences
+            self.verifier.gives_asked_value(s, prep.hits, prep.question) for s in sentences
         ):
             # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
             # hold the value, or the model would have copied it (every answered value question of the golden set did);

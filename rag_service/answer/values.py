@@ -31,7 +31,8 @@ GENERIC = frozenset(
     Tokenizer()(
         "what which who whom whose when where why how many much did does do use used using get got reach reached "
         "value number kind type way according note notes paper papers source sources say said mention mentioned "
-        "describe explain tell give list main key final exact exactly own actual actually example called"
+        "describe explain tell give list main key final exact exactly own actual actually example called "
+        "et al etc vs"  # "Wei et al." names authors by a Latin tag, not a term to find
     )
 )
 

@@ -5,9 +5,12 @@ the cited sources lack are dropped (the first one failing refuses the whole answ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from rag_service.answer.cite import SupportChecker, cited_sentences, split_sentences
+from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentences, split_sentences
 from rag_service.answer.grounding import GroundingChecker
+from rag_service.answer.names import coined_names
+from rag_service.answer.values import gives_a_value, is_number, numbers
 from rag_service.types import ScoredChunk
 
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
@@ -16,10 +19,48 @@ _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|s
 class Verifier:
     """Sentence-level checks of a generated answer against the contexts it was written from."""
 
-    def __init__(self, checker: SupportChecker, grounding: GroundingChecker, support_threshold: float) -> None:
+    def __init__(
+        self,
+        checker: SupportChecker,
+        grounding: GroundingChecker,
+        support_threshold: float,
+        paper_cards: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
         self.checker = checker
         self.grounding = grounding
         self.threshold = support_threshold
+        self.paper_cards = paper_cards  # paper id -> card, read for the names a paper coins; None: no such names
+
+    def _headed(self, hits: list[ScoredChunk]) -> str:
+        """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
+        ("OpenAI Agents SDK" over a section that says "agent loop"). A cited paper page also carries the names its
+        paper coins ("InstructGPT" beside §3.5's "We fine-tune GPT-3"), names only: they bring no number."""
+        text = "\n".join(h.chunk.index_text for h in hits)
+        if self.paper_cards is None:
+            return text
+        cards = self.paper_cards()
+        papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
+        names = [n for p in papers if p in cards for n in coined_names(cards[p])]
+        return f"{text}\n({', '.join(names)})" if names else text
+
+    def gives_asked_value(self, sentence: CitedSentence, hits: list[ScoredChunk], question: str) -> bool:
+        """The sentence gives an amount of what the question asks. A terse answer ("72.6 ± 1.5% of the time" to "How
+        often do the labelers agree?") names nothing of the question: it borrows its subject from it, so its number
+        must stand, in the context it cites, in a sentence about what the question asks."""
+        if not gives_a_value(sentence.text):
+            return False
+        if self.grounding.about_question(sentence.text, question):
+            return True
+        words = [w for w in self.grounding.tokenizer(sentence.text) if not is_number(w)]
+        if len(words) > 3:  # a sentence about something else, not an elliptical one
+            return False
+        wanted = numbers(sentence.text)
+        cited = [hits[n - 1].chunk.text for n in sentence.keys if 0 < n <= len(hits)]
+        return any(
+            numbers(line) & wanted and self.grounding.about_question(line, question)
+            for text in cited
+            for line in split_sentences(text)
+        )
 
     def claims_hold(self, sentence: str, joint: str, is_paper: bool, question: str = "") -> bool:
         """The passage(s) hold the sentence's numbers and names; an own-work claim needs a note among them."""
@@ -46,7 +87,7 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                return self.claims_hold(sentence, _headed(ctx), _all_papers(ctx), question) and not (
+                return self.claims_hold(sentence, self._headed(ctx), _all_papers(ctx), question) and not (
                     self.grounding.unbound_numbers(sentence, ctx, question)
                     or self.grounding.unowned_numbers(sentence, ctx, question)
                 )
@@ -90,7 +131,7 @@ class Verifier:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
         cited = [hits[n - 1] for n in keys]
         # the same test check_claims applies afterwards, or a sentence is re-cited to a context that then fails it
-        return self.entails(sentence, _text(cited), _all_papers(cited), question, headed=_headed(cited)) and not (
+        return self.entails(sentence, _text(cited), _all_papers(cited), question, headed=self._headed(cited)) and not (
             self.grounding.unbound_numbers(sentence, cited, question)
             or self.grounding.unowned_numbers(sentence, cited, question)
         )
@@ -200,9 +241,3 @@ def _grams(squeezed: str, n: int = 4) -> set[tuple[str, ...]]:
 def _tidy(text: str) -> str:
     """The gaps that removed sentences leave: blank lines and runs of spaces."""
     return re.sub(r"[ \t]{2,}", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
-
-
-def _headed(hits: list[ScoredChunk]) -> str:
-    """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
-    ("OpenAI Agents SDK" over a section that says "agent loop")."""
-    return "\n".join(h.chunk.index_text for h in hits)

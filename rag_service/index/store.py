@@ -69,6 +69,7 @@ class HybridIndex:
         self._generation = -1  # the write generation the cached BM25 / parts were built at
         self._bm25: BM25Index | None = None
         self._parts: dict[str, str] | None = None
+        self._cards: dict[str, str] | None = None
         self._batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
 
     # ---- manifest -------------------------------------------------------------------------------------------
@@ -324,6 +325,7 @@ class HybridIndex:
             return False
         self._bm25 = None
         self._parts = None
+        self._cards = None
         self._generation = now
         return True
 
@@ -347,6 +349,21 @@ class HybridIndex:
             )
             self._parts = dict(rows.fetchall())
         return self._parts
+
+    @property
+    def paper_cards(self) -> dict[str, str]:
+        """Paper id -> its card (title, authors, abstract: the chunks of part 'abstract'); cached like BM25."""
+        self.refresh()
+        if self._cards is None:
+            rows = self.db.execute(
+                "SELECT json_extract(source, '$.paper_id'), text FROM chunks "
+                "WHERE json_extract(source, '$.part') = 'abstract' ORDER BY source_key, position"
+            )
+            cards: dict[str, str] = {}
+            for paper_id, text in rows:
+                cards[paper_id] = f"{cards.get(paper_id, '')}\n{text}".strip()
+            self._cards = cards
+        return self._cards
 
     def filtered_ids(self, filters: Filters | None) -> set[str] | None:
         """Chunk ids matching metadata filters (type, file, paper_id), or None when there are no filters."""
