@@ -1860,6 +1860,93 @@ unanswerable(
     ],
     ["near-miss", *FRESH13],
 )
+# ---- fresh14: written at the start of session 21, before it ran anything; run once, untouched, on the final code.
+FRESH14 = ["fresh14"]
+answerable(
+    [
+        (
+            "Why does the attention value matrix use a low rank transformation?",
+            "To reduce the parameter size.",
+            note(S, "Chapter 6. Attention in transformers", "value matrix formation contains a low rank transformation"),
+        ),
+        (
+            "What are the hypotheses for why models hallucinate?",
+            "A model can't differentiate between the data it's given and the data it generates; or a mismatch between the model's internal knowledge and the labeler's.",
+            note(S, "sampling", "hallucination is caused by the mismatch between the model"),
+        ),
+        (
+            "How do my notes say to pick the best of several generated responses?",
+            "Sum up the logprobs of all tokens in the text, divide by its length, and pick the highest.",
+            note(S, "sampling", "sum up logprobs of all tokens in the text"),
+        ),
+        (
+            "Can embeddings be converted back into their original text?",
+            "No: embeddings are a compressed representation of the data.",
+            note(S, "RAG", "embeddings are compressed representation of data"),
+        ),
+        (
+            "When is pretraining with LoRA effective?",
+            "Only when the model is small; LoRA works well for finetuning.",
+            note(S, "Finetuning techniques", "pretraining with LORA only effective when model is small"),
+        ),
+        (
+            "Why might transitivity fail when comparing models?",
+            "A being better than B and B better than C does not mean A is better than C.",
+            note(S, "subjective evaluation", "transitivity in model matches might not work in model comparison"),
+        ),
+        (
+            "What does data parallelism split?",
+            "The training data, across multiple replicas of the same model.",
+            note(R, "AI", "Data parallelism splits the training data across multiple replicas of the same model"),
+        ),
+        (
+            "In which mode can LLMs currently think, according to Karpathy?",
+            "Only in fast mode (think fast and slow).",
+            note(S, "Intro to Large Language Models, Andrej Karpathy", "currently, LLM can only think in fast mode"),
+        ),
+        (
+            "Which tasks are multiple-choice questions not ideal for evaluating?",
+            "Summarization, translation and writing.",
+            note(S, "Chapter 4, Evaluate AI System", "MCQs are not ideal for evaluating summarization, translation and writing"),
+        ),
+        (
+            "What are the steps of a support bot built with prompt decomposition?",
+            "1. intent classification, 2. generate a response based on the intent.",
+            note(S, "Chapter 5, Prompt Engineering", "support bot: 1. intent classification 2. generate response based on intent"),
+        ),
+        (
+            "How many chain-of-thought trajectories does ReAct's self-consistency baseline sample?",
+            "21 CoT trajectories, with decoding temperature 0.7, adopting the majority answer.",
+            paper("2210.03629", 5, "sampling 21 CoT trajectories"),
+        ),
+        (
+            "How does LoRA initialise its low-rank matrices A and B?",
+            "A random Gaussian initialization for A and zero for B, so that BA is zero at the beginning of training.",
+            paper("2106.09685", 4, "We use a random Gaussian initialization for A"),
+        ),
+    ],
+    FRESH14,
+)
+unanswerable(
+    [
+        "What beam width did I use for beam search?",
+        "What hallucination rate did my RAG application have?",
+        "Which intent classes did my support bot classify?",
+        "What MMLU score did my finetuned model reach?",
+        "How many dimensions do the embeddings in my vector database have?",
+        "How many minutes of thinking does Karpathy suggest for slow mode?",
+        "What cosine similarity threshold did I use for embedding-based evaluation?",
+        "Which reranker model did I use in my RAG pipeline?",
+        "What throughput did I get running Mixtral with TensorRT-LLM?",
+        "How many past messages did I keep as short-term memory in my chatbot?",
+        "Below what parameter count is pretraining with LoRA effective according to my notes?",
+        "How many communities did my GraphRAG index have?",
+        "How much faster is term-based retrieval than embedding-based retrieval according to my notes?",
+        "How much memory did a smaller context window save in my training run?",
+        "How much faster was my training with mini-batch stochastic gradient descent?",
+    ],
+    ["near-miss", *FRESH14],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
