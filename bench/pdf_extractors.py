@@ -98,7 +98,7 @@ def main() -> None:
             print(f"{name}: not installed, skipped")
             texts.pop(name, None)
     names = list(texts)
-    totals = {n: Counter() for n in names}
+    totals: dict[str, Counter[str]] = {n: Counter() for n in names}
     for pdf in pdfs:
         words = {n: _WORD.findall(_clean(texts[n][pdf.name])) for n in names}
         vocab = {n: {w.lower() for w in words[n]} for n in names}

@@ -102,7 +102,7 @@ def bench_rerank(index: HybridIndex, tmp: Path) -> None:
         num_hidden_layers=6,
         num_attention_heads=12,
         intermediate_size=1536,
-        num_labels=1,
+        num_labels=1,  # type: ignore[call-arg]  # a PretrainedConfig kwarg the stubs of BertConfig omit
     )
     BertForSequenceClassification(cfg).save_pretrained(tmp / "ce")
     tok.save_pretrained(tmp / "ce")

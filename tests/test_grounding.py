@@ -23,6 +23,10 @@ def test_numbers_are_normalised() -> None:
     assert numbers("50k words") == numbers("50,000 words") == numbers("50 thousand words") == {"50000"}
     assert numbers("cost $2m") == numbers("cost 2 million") == {"2000000"} and numbers("30m") == {"30"}
     assert numbers("llma 2 70b") == numbers("Llama 2 70B") == {"2", "70000000000"}
+    # a power of ten: a PDF flattens the superscript of 10^-2 to "10−2" (Unicode minus); an ASCII "10-20" is a range
+    assert numbers("α = 10−2") == numbers("alpha = 10^-2") == numbers("10^{-2}") == numbers("1e-2") == {"0.01"}
+    assert numbers("5 x 10^-3") == {"0.005"} and numbers("10^9") == numbers("1,000,000,000") == {"1000000000"}
+    assert numbers("10-20 steps") == {"10", "20"} and numbers("a −0.5 drop") == {"-0.5"}
 
 
 def test_specific_terms() -> None:
@@ -429,6 +433,18 @@ def test_a_terse_value_answer_borrows_its_subject_from_the_question(pipeline) ->
     )
     wrong = pipeline.finish(prep, f"It is {other[1]} [{other[0]}].", {})
     assert wrong.refused, (other, wrong.answer)
+
+
+def test_a_power_of_ten_in_a_papers_pdf_text_is_the_value_an_answer_writes(pipeline) -> None:  # type: ignore[no-untyped-def]
+    question = "What coefficient does the Switch Transformer use for its auxiliary load-balancing loss?"
+    prep = pipeline.prepare(question, [])
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "in powers of 10" in h.chunk.text)
+    assert "10−2" in prep.hits[n - 1].chunk.text  # the page's text: a superscript flattened after a Unicode minus
+    right = pipeline.finish(prep, f"The coefficient is α = 10^-2 [{n}].", {})
+    assert not right.refused and "10^-2" in right.answer
+    # a power the page does not state is still a fabricated number
+    wrong = pipeline.finish(prep, f"The coefficient is α = 10^-3 [{n}].", {})
+    assert wrong.refused or not wrong.citations or not wrong.citations[0].supported, wrong
 
 
 def test_short_list_items_are_cited_to_the_context_that_holds_them(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -16,11 +16,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag_service.answer.records import RecordCheck
+from rag_service.answer.records import lacking as _lacking
 from rag_service.answer.regions import regions
-from rag_service.answer.values import GENERIC as _GENERIC
 from rag_service.answer.values import (
+    ABOUT_NOTES,
     answer_type,
-    asked_value,
     asks_value,
     counted,
     is_number,
@@ -30,8 +31,8 @@ from rag_service.answer.values import (
     own_work,
     split_units,
     stated_numbers,
-    wants_one_value,
 )
+from rag_service.answer.values import GENERIC as _GENERIC
 from rag_service.index.bm25 import Tokenizer
 from rag_service.types import ScoredChunk
 
@@ -42,15 +43,7 @@ _PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll
 # list markers and step labels are not claims: "1. prefill: ..." does not state the number 1
 # (followed by a space: the "0." of "0.7 is recommended" is a number, not a list marker)
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
-# "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
-_ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
-# "Which vector database did I pick ...?" asks what the user did; "What did I wonder about ...?" asks what they wrote
-_DID_I = re.compile(
-    r"\b(?:did|have|had)\s+I\s+(?!(?:not|note|write|wrote|written|list|wonder|understand|read|learn|find|found|think|"
-    r"thought|mention|say|said|call|describe|explain|summari[sz]e|ask|question|like|recommend|save|bookmark)\b)[a-z]+",
-    re.I,
-)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 
 
@@ -86,12 +79,12 @@ def specific_terms(text: str) -> list[str]:
 
 def about_notes(question: str) -> bool:
     """The question names the notes as its source: "according to my notes", "my ReAct notes", "my reading list"."""
-    return bool(_ABOUT_NOTES.search(question))
+    return bool(ABOUT_NOTES.search(question))
 
 
 def is_personal(question: str) -> bool:
     """The question asks about the user's own work ("what accuracy did I get"), not about the notes themselves."""
-    return bool(question) and bool(_PERSONAL.search(_ABOUT_NOTES.sub("the notes", question)))
+    return bool(question) and bool(_PERSONAL.search(ABOUT_NOTES.sub("the notes", question)))
 
 
 def _written_as(name: str, context: str) -> bool:
@@ -109,11 +102,6 @@ def _written_as(name: str, context: str) -> bool:
 def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
     """One of the words is among the stems, or its singular is ("gpu" for gpus)."""
     return any(w in stems or w.removesuffix("s") in stems for w in words)
-
-
-def _lacking(words: Iterable[str], stems: set[str]) -> list[str]:
-    """The words the stems lack; a word matches an abbreviation of it ("param" for parameters)."""
-    return [w for w in words if not any(s == w or (len(s) >= 4 and w.startswith(s)) for s in stems)]
 
 
 @dataclass
@@ -136,6 +124,7 @@ class GroundingChecker:
         self.common = common  # "is an everyday English word" (the embedder's vocabulary); None: no such test
         # one answer checks several sentences against the same few contexts: analyse each context once
         self._contexts: dict[str, tuple[set[str], set[str]]] = {}
+        self.records = RecordCheck(self.tokenizer, self._stems, self._names)
 
     def _analysed(self, context: str) -> tuple[set[str], set[str]]:
         """(stems, numbers) of a context, cached."""
@@ -201,7 +190,7 @@ class GroundingChecker:
         if coverage < (self.min_coverage if min_coverage is None else min_coverage):
             missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
         if not missing:
-            unrecorded = self._unrecorded_value(question, terms, content, usable, personal)
+            unrecorded = self.records.unrecorded(question, terms, content, usable, personal)
             missing += [unrecorded] if unrecorded is not None else []
         # the reply names words as the user wrote them ("learning rate"), not their stems ("learn, rate")
         surface = self._surface(question)
@@ -235,90 +224,6 @@ class GroundingChecker:
             for stem in self.tokenizer(word):
                 out.setdefault(stem, word)
         return out
-
-    def _unrecorded_value(
-        self, question: str, terms: list[str], content: list[str], usable: list[ScoredChunk], personal: bool
-    ) -> str | None:
-        """The value the question asks for, when the evidence does not state it (None: stated, or not asked).
-        "What accuracy did I get ...": the user's own result must be written down as a number next to what is asked,
-        or the model fills the gap with a plausible number (the failure this gate exists for). A question that wants
-        one value the notes alone answer, with no numbers of its own to compute with, is checked the same way with a
-        word of slack: "What temperature does Chip Huyen recommend for code generation?" over "0.7 is recommended
-        for creative use" is the same near miss, asked of the notes. Papers state values in prose and flattened
-        tables too loosely for this."""
-        asked = asked_value(question, self.tokenizer)
-        if asked is None and personal and _DID_I.search(question):
-            # no value is asked, but a fact of the user's own doing ("In which year did I finish reading ...?"): the
-            # notes must record that doing, or the model states a year or a choice the notes only hold as a topic
-            return None if self._doing_recorded(content, usable) else "what you did"
-        if asked is None:
-            return None
-        attribute = [w for w in self.tokenizer(asked) if w not in _GENERIC]
-        names = [t for t in terms if not is_number(t)]
-        if personal:
-            owned = self._owned(question, attribute)
-            recorded = self._value_recorded(attribute, names, owned, usable, own=True)
-        elif (
-            wants_one_value(question)
-            and not numbers(re.sub("|".join(map(re.escape, names)) or "^$", " ", question))  # GPT-4's 4 is a name
-            and usable
-            and all(h.chunk.source.type == "note" for h in usable)
-        ):
-            named = {s for t in names for s in self.tokenizer(t)}
-            about = [w for w in content if w not in attribute and w not in named and not w[:1].isdigit()]
-            recorded = self._value_recorded(attribute, names, about, usable, own=False, slack=1)
-        else:
-            return None
-        return None if recorded else asked or "the value asked for"
-
-    def _doing_recorded(self, content: list[str], hits: list[ScoredChunk]) -> bool:
-        """A section that records the user's own work ("Experiments of ...", "I tried ...") holds half the question's
-        content words."""
-        for h in hits:
-            where = f"{' › '.join(h.chunk.source.heading_path or [])}\n{h.chunk.text}"
-            if own_work(where, strict=True) and len(_lacking(content, self._stems(where))) <= len(content) // 2:
-                return True
-        return False
-
-    def _owned(self, question: str, attribute: list[str]) -> list[str]:
-        """What the user's value is of: the content words after "my" ("my chain-of-thought experiments" -> chain,
-        thought, experi), the attribute aside."""
-        text = _ABOUT_NOTES.sub("the notes", question)
-        owned = [w for m in re.finditer(r"\bmy\s+((?:[\w-]+\s*){1,4})", text, re.I) for w in self.tokenizer(m.group(1))]
-        return [w for w in dict.fromkeys(owned) if w not in _GENERIC and w not in attribute]
-
-    def _value_recorded(
-        self,
-        attribute: list[str],
-        names: list[str],
-        about: list[str],
-        hits: list[ScoredChunk],
-        own: bool,
-        slack: int = 0,
-    ) -> bool:
-        """One sentence holds a number (not a year) and, with its bullet's parents and its headings, the asked
-        attribute (with ``slack``, one word of it: "context window" for "context length"), every name of the question
-        and all but ``slack`` words of what the value is of; with ``own``, in a section that records the user's own
-        work. "Chinchilla law: number of tokens during training should be
-        ~20x ..." is not "the training tokens of my Chinchilla-optimal model"; "0.7 is recommended for creative use"
-        is not "the temperature of my chain-of-thought experiments"."""
-        for h in hits:
-            heading = " › ".join(h.chunk.source.heading_path or [])
-            if own and not own_work(f"{heading}\n{h.chunk.text}"):
-                continue
-            for region in regions(h.chunk.text):
-                if not stated_numbers(region.sentence):
-                    continue
-                where = f"{heading}\n{region.text}"
-                stems = self._stems(where)
-                if (
-                    # slack: one word of a two-word attribute may be missing; an empty one ("how long ...") lacks none
-                    len(_lacking(attribute, stems)) <= (max(len(attribute) - 1, 0) if slack else 0)
-                    and len(_lacking(about, stems)) <= slack
-                    and all(self._names(t, stems, where) for t in names)
-                ):
-                    return True
-        return False
 
     def _bound(self, subject: set[str], names: list[str], place: str) -> bool:
         """The place (a sentence with its frame and headings) holds every name and the subject words, one everyday

@@ -26,6 +26,8 @@ _VALUE_NOUN = re.compile(rf"\b({_MEASURES})\b", re.I)
 _OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
 # The same without the plural "we", which notes copy from textbooks and papers ("i.e. we needed no extra bits")
 _OWN_RESULT = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+# "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
+ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
 # Words that say how a question is asked, not what it asks about.
 GENERIC = frozenset(
     Tokenizer()(
@@ -38,13 +40,26 @@ GENERIC = frozenset(
 
 
 def normalise_number(raw: str) -> str:
-    """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1.2' -> '1.2'."""
+    """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1e3' -> '1000', '1.2' -> '1.2'."""
     text = raw.replace(",", "")
     try:
         value = float(text)
     except ValueError:
         return text
-    return str(int(value)) if value.is_integer() and "e" not in text.lower() else repr(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+
+
+# A power of ten as a paper's PDF text or an answer writes it: "10^-2", "10^{-2}", "10**-2", "5 x 10^-3", and the
+# flattened superscript "10−2" (a Unicode minus right after the 10; an ASCII hyphen there is a range, "10-20").
+_POWER = re.compile(
+    r"(?<![\w.])(?:(\d+(?:\.\d+)?)\s*[×x*·]\s*)?10(?:\s*(?:\^|\*\*)\s*\{?\s*([-−+]?\d+)\s*\}?|−(\d+))(?!\d|\.\d)"
+)
+
+
+def _e_notation(m: re.Match[str]) -> str:
+    mantissa = m.group(1) or "1"
+    exponent = (m.group(2) or f"-{m.group(3)}").replace("−", "-")
+    return f"{mantissa}e{exponent}"
 
 
 def split_units(text: str) -> str:
@@ -74,6 +89,7 @@ def _unscaled(m: re.Match[str]) -> str:
 
 def numbers(text: str) -> set[str]:
     """Normalised numbers of a text, scales applied ("50k" = "50,000") and units split off first."""
+    text = _POWER.sub(_e_notation, text).replace("−", "-")  # a PDF's Unicode minus signs its number
     text = _SCALED.sub(_unscaled, text)
     return {normalise_number(m.group()) for m in _NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
 

@@ -31,16 +31,22 @@ class Verifier:
         self.threshold = support_threshold
         self.paper_cards = paper_cards  # paper id -> card, read for the names a paper coins; None: no such names
 
-    def _headed(self, hits: list[ScoredChunk]) -> str:
-        """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
-        ("OpenAI Agents SDK" over a section that says "agent loop"). A cited paper page also carries the names its
-        paper coins ("InstructGPT" beside §3.5's "We fine-tune GPT-3"), names only: they bring no number."""
-        text = "\n".join(h.chunk.index_text for h in hits)
+    def coined(self, hits: list[ScoredChunk]) -> dict[str, tuple[str, ...]]:
+        """Paper id -> the names it coins, for the papers among the hits: read once per answer, not per sentence."""
         if self.paper_cards is None:
-            return text
+            return {}
         cards = self.paper_cards()
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
-        names = [n for p in papers if p in cards for n in coined_names(cards[p])]
+        return {p: coined_names(cards[p]) for p in papers if p and p in cards}
+
+    def _headed(self, hits: list[ScoredChunk], coined: dict[str, tuple[str, ...]]) -> str:
+        """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
+        ("OpenAI Agents SDK" over a section that says "agent loop"). A cited paper page also carries the names its
+        paper coins (``coined``: "InstructGPT" beside §3.5's "We fine-tune GPT-3"), names only: they bring no
+        number."""
+        text = "\n".join(h.chunk.index_text for h in hits)
+        papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
+        names = [n for p in papers if p in coined for n in coined[p]]
         return f"{text}\n({', '.join(names)})" if names else text
 
     def gives_asked_value(self, sentence: CitedSentence, hits: list[ScoredChunk], question: str) -> bool:
@@ -79,6 +85,7 @@ class Verifier:
         in any context). Returns the kept text, the dropped sentences, and whether the main (first) claim failed."""
         dropped: list[str] = []
         main_failed = False
+        coined = self.coined(hits)
         for i, raw in enumerate(split_sentences(text)):
             parsed = cited_sentences(raw)
             if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
@@ -87,7 +94,7 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                return self.claims_hold(sentence, self._headed(ctx), _all_papers(ctx), question) and not (
+                return self.claims_hold(sentence, self._headed(ctx, coined), _all_papers(ctx), question) and not (
                     self.grounding.unbound_numbers(sentence, ctx, question)
                     or self.grounding.unowned_numbers(sentence, ctx, question)
                 )
@@ -127,11 +134,15 @@ class Verifier:
             text = text.replace(raw, "", 1)
         return _tidy(text), [sent for _, sent in gone]
 
-    def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int]) -> bool:
+    def _passes(
+        self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int], coined: dict[str, tuple[str, ...]]
+    ) -> bool:
         """The cited contexts, together, support the sentence and hold its numbers and names."""
         cited = [hits[n - 1] for n in keys]
         # the same test check_claims applies afterwards, or a sentence is re-cited to a context that then fails it
-        return self.entails(sentence, _text(cited), _all_papers(cited), question, headed=self._headed(cited)) and not (
+        return self.entails(
+            sentence, _text(cited), _all_papers(cited), question, headed=self._headed(cited, coined)
+        ) and not (
             self.grounding.unbound_numbers(sentence, cited, question)
             or self.grounding.unowned_numbers(sentence, cited, question)
         )
@@ -142,13 +153,14 @@ class Verifier:
         re-cited to that context; such keys are marked ``inferred``. Sentences no context supports are left for the
         claim check to drop."""
         repaired: set[int] = set()
+        coined = self.coined(hits)
         for raw in split_sentences(text):
             parsed = cited_sentences(raw)
             if len(parsed) != 1 or not parsed[0].keys or len(parsed[0].text.split()) < 4:
                 continue
             sent = parsed[0]
             keys = [n for n in sent.keys if 0 < n <= len(hits)]
-            if not keys or self._passes(hits, question, sent.text, keys):
+            if not keys or self._passes(hits, question, sent.text, keys, coined):
                 continue
             scored = sorted(
                 ((self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)),
@@ -158,7 +170,9 @@ class Verifier:
                 (
                     n
                     for score, n in scored
-                    if n not in keys and score >= self.threshold and self._passes(hits, question, sent.text, [n])
+                    if n not in keys
+                    and score >= self.threshold
+                    and self._passes(hits, question, sent.text, [n], coined)
                 ),
                 None,
             )
