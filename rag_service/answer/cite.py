@@ -73,8 +73,10 @@ _SOURCE_LINE = re.compile(
     r"^\W*(?:(?:the\s+)?(?:sources?|references?|citations?)"
     r"(?:\s+(?:for|of)\s+(?:this|these|that|the)(?:\s+(?:above|information|answer|formula|list|steps|facts?))?)?"
     r"\s*(?:is|are|:)?"
-    r"|(?:this|that|it)(?:\s+(?:information|answer|fact))?\s+(?:is|was|can\s+be|are)\s+(?:also\s+)?"
+    r"|(?:this|that|it)(?:\s+(?:information|answer|fact))?\s+(?:(?:is|was|can\s+be|are)\s+(?:also\s+)?"
     r"(?:stated|mentioned|found|described|noted|given|shown|explained|discussed|written)\s+(?:in|by)"
+    # "This is from source [3]." (which clean_answer leaves as "This is [3].") / "This comes from [2]."
+    r"|(?:is|was|comes|came)(?:\s+(?:also\s+)?(?:from|in))?)"
     r"(?:\s+(?:both|the))?(?:\s+(?:sources?|notes?|contexts?))?)"
     r"\s*((?:\[\d+\][\s,;]*(?:and\s*)?)+)\W*$",
     re.I,

@@ -36,7 +36,15 @@ from rag_service.answer.values import GENERIC as _GENERIC
 from rag_service.index.bm25 import Tokenizer
 from rag_service.types import ScoredChunk
 
-__all__ = ["Answerability", "GroundingChecker", "about_notes", "is_personal", "numbers", "specific_terms"]
+__all__ = [
+    "Answerability",
+    "GroundingChecker",
+    "about_notes",
+    "asks_own_work",
+    "is_personal",
+    "numbers",
+    "specific_terms",
+]
 
 # "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
 _PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
@@ -85,6 +93,21 @@ def about_notes(question: str) -> bool:
 def is_personal(question: str) -> bool:
     """The question asks about the user's own work ("what accuracy did I get"), not about the notes themselves."""
     return bool(question) and bool(_PERSONAL.search(ABOUT_NOTES.sub("the notes", question)))
+
+
+# "Which papers do I list ...?", "What did I note about ...?": first person, but asking what the notes hold
+_NOTES_HOLD = re.compile(
+    r"\b(?:do|did|have|had)\s+I\s+(?:list|note|write|wrote|written|mention|bookmark|save|recommend|read|say|"
+    r"describe|summari[sz]e)\b",
+    re.I,
+)
+
+
+def asks_own_work(question: str) -> bool:
+    """Personal (see is_personal), unless its only first person asks what the notes hold: "Which papers do I list
+    for speeding up inference?" asks for a list the notes give, "What did I recommend for my RAG pipeline?" stays
+    about the user's own work."""
+    return is_personal(_NOTES_HOLD.sub("the notes hold", question))
 
 
 def _written_as(name: str, context: str) -> bool:

@@ -22,7 +22,7 @@ from rag_service.answer.cite import (
     split_sentences,
     strip_unknown_keys,
 )
-from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes, is_personal
+from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes, asks_own_work, is_personal
 from rag_service.answer.llm import LLMHandle
 from rag_service.answer.values import wants_one_value
 from rag_service.answer.verify import Verifier
@@ -199,20 +199,19 @@ class AnswerPipeline:
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
         t0 = time.perf_counter()
-        personal = prep.verdict is not None and prep.verdict.personal
         labels = [h.chunk.source.label() for h in prep.hits]
         text = move_source_lines(drop_repeats(clean_answer(raw, labels)))
-        if self.llm is not None and len(_WORD.findall(drop_keys(text))) < 2 and not personal:
+        if self.llm is not None and len(_WORD.findall(drop_keys(text))) < 2 and not asks_own_work(prep.question):
             # the small model sometimes answers with a key alone ("[2]", "NO [1].") or a key and the context's label
             # ("[1] (notes.md › metrics)"): quote the contexts instead, checked the same way (not for questions about
-            # the user's own work, where a quoted number would pass for theirs)
+            # the user's own work, where a quoted number would pass for theirs; "which papers do I list" is none)
             text = move_source_lines(drop_repeats(clean_answer(self.extractive(prep), labels)))
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text, copied = self.verifier.cite_copies(prep.hits, text)
         text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
         repaired |= copied
-        text, inferred = self.verifier.attribute_uncited(prep.hits, text)
+        text, inferred = self.verifier.attribute_uncited(prep.hits, text, prep.question)
         inferred |= repaired
         text = collapse_keys(text)
         text, dropped, main_failed = self.verifier.check_claims(prep.hits, prep.question, text)

@@ -205,12 +205,16 @@ class Verifier:
                 moved.add(best + 1)
         return text, moved
 
-    def attribute_uncited(self, hits: list[ScoredChunk], text: str) -> tuple[str, set[int]]:
+    def attribute_uncited(self, hits: list[ScoredChunk], text: str, question: str = "") -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
         the key of the context that supports it best, when that support passes the threshold (a list item of one or
         two words, of the first context that holds it word for word); such keys are marked ``inferred`` in the
-        response. Unsupported, uncited sentences stay as they are (and count against support)."""
+        response. Of the contexts that pass, the best one that also holds the sentence's numbers and names is taken:
+        "α = 10^-2" is cited to the page that states it, not to a page of the same paper that reads closer but lacks
+        the number (the claim check would then drop a true sentence for the key it was given). Unsupported, uncited
+        sentences stay as they are (and count against support)."""
         inferred: set[int] = set()
+        coined = self.coined(hits)
         for sent in cited_sentences(text):
             if sent.keys:
                 continue
@@ -226,6 +230,12 @@ class Verifier:
                 continue
             scored = [(self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)]
             score, n = max(scored)
+            holding = (
+                m
+                for sc, m in sorted(scored, reverse=True)
+                if sc >= self.threshold and self._passes(hits, question, sent.text, [m], coined)
+            )
+            n = next(holding, n)
             if score >= self.threshold and sent.text in text:
                 text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
                 inferred.add(n)
