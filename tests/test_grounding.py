@@ -411,6 +411,21 @@ def test_a_question_about_what_the_user_did_needs_a_record_of_it(pipeline) -> No
         assert not prep.refused, (q, prep.verdict)
 
 
+def test_a_question_about_the_users_own_thing_needs_a_record_that_names_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the notes say why models do worse in some languages (the topic), but record no evaluation of the user's
+    question = "Which languages performed worst in my own multilingual evaluation?"
+    prep = pipeline.prepare(question, [])
+    assert prep.refused and prep.verdict.missing == ["what you did"], prep.verdict
+    # the fault the rule closes: without it the gate passed this question on topic words alone
+    g = pipeline.grounding
+    assert g.records._owned(question, []) == ["multilingu", "evalu"]
+    hits = [h for h in prep.hits if h.chunk.source.type == "note"] or prep.hits
+    assert g.answerability("Which languages performed worst in the multilingual evaluation?", hits).answerable
+    # a record that names the user's thing passes: the DPO section is headed by the user's dated experiments
+    prep = pipeline.prepare("What are the DPO training tips from my experiments?", [])
+    assert not prep.refused, prep.verdict
+
+
 def test_a_terse_value_answer_borrows_its_subject_from_the_question(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag_service.answer.cite import split_sentences
     from rag_service.answer.values import stated_numbers

@@ -68,6 +68,12 @@ class RecordCheck:
             # no value is asked, but a fact of the user's own doing ("In which year did I finish reading ...?"): the
             # notes must record that doing, or the model states a year or a choice the notes only hold as a topic
             return None if self._doing_recorded(content, usable) else "what you did"
+        if asked is None and personal:
+            # a fact of the user's own thing ("Which languages performed worst in my own multilingual evaluation?"):
+            # a section that records their own work must name that thing, or the model restates what the notes say
+            # in general ("languages absent from the training data") as the result of the user's evaluation
+            owned = self._owned(question, [])
+            return None if not owned or self._doing_recorded(owned, usable, spare=len(owned) // 3) else "what you did"
         if asked is None:
             return None
         attribute = [w for w in self.tokenizer(asked) if w not in GENERIC]
@@ -88,12 +94,13 @@ class RecordCheck:
             return None
         return None if recorded else asked or "the value asked for"
 
-    def _doing_recorded(self, content: list[str], hits: list[ScoredChunk]) -> bool:
-        """A section that records the user's own work ("Experiments of ...", "I tried ...") holds half the question's
-        content words."""
+    def _doing_recorded(self, content: list[str], hits: list[ScoredChunk], spare: int | None = None) -> bool:
+        """A section that records the user's own work ("Experiments of ...", "I tried ...") holds the words, all but
+        ``spare`` of them (default: half)."""
+        spare = len(content) // 2 if spare is None else spare
         for h in hits:
             where = _where(h)
-            if own_work(where, strict=True) and len(lacking(content, self._stems(where))) <= len(content) // 2:
+            if own_work(where, strict=True) and len(lacking(content, self._stems(where))) <= spare:
                 return True
         return False
 
