@@ -208,6 +208,7 @@ class AnswerPipeline:
             text = move_source_lines(drop_repeats(clean_answer(self.extractive(prep), labels)))
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
+        text = self.verifier.strip_unheld_references(prep.hits, text)
         text, copied = self.verifier.cite_copies(prep.hits, text)
         text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
         repaired |= copied

@@ -112,7 +112,8 @@ def asks_value(question: str) -> bool:
 
 # "what temperature does X recommend", "what is the context length of X": a question that wants one number of a thing
 _WANTS_VALUE = re.compile(
-    r"^\W*(?:(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w-]+\s+){0,2}?(?:"
+    r"^\W*(?:(?:below|above|under|over|at|to|from|by|for|in|up\s+to)\s+)?"  # "Below what parameter count ..."
+    r"(?:(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w-]+\s+){0,2}?(?:"
     + _MEASURES
     + r")\s+(?:of|did|does|do|is|was|were|are|has|have|had|for)\b)",
     re.I,

@@ -14,6 +14,10 @@ from rag_service.answer.values import gives_a_value, is_number, numbers
 from rag_service.types import ScoredChunk
 
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
+# a reference in parentheses: "(Aghajanyan et al., 2020)", "(Wei and Zhou, 2022)", "(2023)"
+_PAREN_REF = re.compile(
+    r"\s*\((?:see\s+)?(?:([A-Z][A-Za-z'’-]+)(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?,?\s+)?((?:19|20)\d\d)[a-z]?\)"
+)
 
 
 class Verifier:
@@ -48,6 +52,29 @@ class Verifier:
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
         names = [n for p in papers if p in coined for n in coined[p]]
         return f"{text}\n({', '.join(names)})" if names else text
+
+    def strip_unheld_references(self, hits: list[ScoredChunk], text: str) -> str:
+        """Small models add references of their own: "Transitivity ... might not work in model comparison
+        (Aghajanyan et al., 2020) [1]" copies its note and appends an author and a year that note never states. Such a
+        parenthetical (its year or its author not in what the sentence cites; uncited, in no context) is removed
+        from the sentence, so the sentence is checked on what it says rather than dropped or re-cited for a reference
+        the model made up; a reference its source holds stays ("GPT (June, 2018)" is no match, "(2017)" of a note
+        that says 2017 is kept)."""
+        for raw in split_sentences(text):
+            refs = list(_PAREN_REF.finditer(raw))
+            parsed = cited_sentences(raw)
+            if not refs or len(parsed) != 1:
+                continue
+            cited = [hits[n - 1] for n in parsed[0].keys if 0 < n <= len(hits)] or hits
+            said = "\n".join(h.chunk.index_text for h in cited)
+            kept = raw
+            for m in refs:
+                author, year = m.group(1), m.group(2)
+                if year not in said or (author and author not in said):
+                    kept = kept.replace(m.group(), "", 1)
+            if kept != raw:
+                text = text.replace(raw, kept, 1)
+        return text
 
     def gives_asked_value(self, sentence: CitedSentence, hits: list[ScoredChunk], question: str) -> bool:
         """The sentence gives an amount of what the question asks. A terse answer ("72.6 ± 1.5% of the time" to "How
