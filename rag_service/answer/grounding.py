@@ -21,6 +21,7 @@ from rag_service.answer.records import lacking as _lacking
 from rag_service.answer.regions import regions
 from rag_service.answer.values import (
     ABOUT_NOTES,
+    NOTE_VERBS,
     answer_type,
     asks_value,
     counted,
@@ -96,11 +97,7 @@ def is_personal(question: str) -> bool:
 
 
 # "Which papers do I list ...?", "What did I note about ...?": first person, but asking what the notes hold
-_NOTES_HOLD = re.compile(
-    r"\b(?:do|did|have|had)\s+I\s+(?:list|note|write|wrote|written|mention|bookmark|save|recommend|read|say|"
-    r"describe|summari[sz]e)\b",
-    re.I,
-)
+_NOTES_HOLD = re.compile(rf"\b(?:do|did|have|had)\s+I\s+(?:{NOTE_VERBS})\b", re.I)
 
 
 def asks_own_work(question: str) -> bool:

@@ -12,6 +12,7 @@ from rag_service.answer.regions import regions
 from rag_service.answer.values import (
     ABOUT_NOTES,
     GENERIC,
+    NOTE_VERBS,
     asked_value,
     is_number,
     numbers,
@@ -23,8 +24,8 @@ from rag_service.types import ScoredChunk
 
 # "Which vector database did I pick ...?" asks what the user did; "What did I wonder about ...?" asks what they wrote
 _DID_I = re.compile(
-    r"\b(?:did|have|had)\s+I\s+(?!(?:not|note|write|wrote|written|list|wonder|understand|read|learn|find|found|think|"
-    r"thought|mention|say|said|call|describe|explain|summari[sz]e|ask|question|like|recommend|save|bookmark)\b)[a-z]+",
+    rf"\b(?:did|have|had)\s+I\s+(?!(?:{NOTE_VERBS}|not|wonder|understand|learn|find|found|think|thought|said|call|"
+    r"explain|ask|question|like)\b)[a-z]+",
     re.I,
 )
 

@@ -26,6 +26,8 @@ _VALUE_NOUN = re.compile(rf"\b({_MEASURES})\b", re.I)
 _OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
 # The same without the plural "we", which notes copy from textbooks and papers ("i.e. we needed no extra bits")
 _OWN_RESULT = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+# "Which papers do I list ...", "What did I note ...": verbs of note-taking, whose "I" asks what the notes hold
+NOTE_VERBS = r"list|note|write|wrote|written|mention|bookmark|save|recommend|read|say|describe|summari[sz]e"
 # "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
 ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
 # Words that say how a question is asked, not what it asks about.
