@@ -1947,6 +1947,93 @@ unanswerable(
     ],
     ["near-miss", *FRESH14],
 )
+# ---- fresh15: written at the start of session 22, before it ran anything; run once, untouched, on the final code.
+FRESH15 = ["fresh15"]
+answerable(
+    [
+        (
+            "What happens when K is made smaller in top-k sampling?",
+            "The model gets a smaller set of choices, which makes it less creative.",
+            note(S, "sampling", "a smaller K means a smaller set of choices, thus making the model less creative"),
+        ),
+        (
+            "If a model needs 6 bits per token and tokens average 2 characters, what is its bits-per-character?",
+            "3: BPC = 6 / 2.",
+            note(S, "model eval metrics", "each token consists of 2 characters, the BPC is 6/2 = 3"),
+        ),
+        (
+            "Which float formats are more common than FP64 for model training, and why?",
+            "FP16 and FP32, because FP64 (64 bits per float) is memory consuming.",
+            note(S, "memory management", "the more common format for model trainings are FP16 and FP32"),
+        ),
+        (
+            "What is the drawback of k-nearest neighbors search in a vector database?",
+            "It is computationally intense; search in a vector database is hard.",
+            note(S, "RAG", "can use k-nearest neighbors, but computational intense"),
+        ),
+        (
+            "How should prompts be organised in an application's code?",
+            "Put them in a separate file and wrap them in a class object that stores metadata.",
+            note(S, "Chapter 5, Prompt Engineering", "put prompts in a separate file, wrap them in a class object to store metadata"),
+        ),
+        (
+            "What can become a bottleneck in model parallelism?",
+            "Passing messages about model state between machines: the communication can become a bottleneck.",
+            note(R, "AI", "this communication can become a bottleneck"),
+        ),
+        (
+            "What three relationships between two statements does textual entailment measure?",
+            "Entailment, contradiction and neutral.",
+            note(S, "Chapter 4, Evaluate AI System", "entailment, contradiction and neutral"),
+        ),
+        (
+            "What kinds of data does cross-attention involve?",
+            "Two types of data, such as audio-text or translation; one language is self-attention.",
+            note(S, "Chapter 6. Attention in transformers", "cross-attention involve two types of data, such as audio-text or translation"),
+        ),
+        (
+            "What do the three parts of an LLM roughly do?",
+            "A third semantic representation, a third knowledge acquisition, and a third undoing something.",
+            note(S, "Discussion", "1/3: semantic representation; 2/3: knowledge acquisition"),
+        ),
+        (
+            "How does the encoder's use of the sentence differ from the decoder's?",
+            "The encoder uses the whole sentence while the decoder works sequentially.",
+            note(S, "Transformer models", "the encoder uses the whole sentence while the decoder works sequentially"),
+        ),
+        (
+            "How many prompts per user ID does the InstructGPT prompt dataset allow?",
+            "At most 200 prompts per user ID; prompts sharing a long common prefix are deduplicated.",
+            paper(I, 6, "we limit the number of prompts to 200 per user ID"),
+        ),
+        (
+            "According to the DPO paper, why could the policy gradient of the RLHF objective have high variance?",
+            "Without the normalization term (the soft value function of the reference policy) the policy gradient could have high variance, making learning unstable.",
+            paper("2305.18290", 6, "without it, the policy gradient of the objective could have high variance"),
+        ),
+    ],
+    FRESH15,
+)
+unanswerable(
+    [
+        "Which float format did I train my model in?",
+        "How long did k-nearest neighbor search take in my vector database?",
+        "How many prompt templates does my prompts file hold?",
+        "Across how many GPUs did I split my model with model parallelism?",
+        "What entailment accuracy did my NLI evaluation reach?",
+        "How many handoffs did my triage agent make in the OpenAI Agents SDK?",
+        "How many documents did I keep after reranking in my RAG pipeline?",
+        "How many spam messages were left in my undersampled dataset?",
+        "Which activation function replaced sigmoid in my digit-recognition network?",
+        "How large was the unembedding matrix in my own GPT implementation?",
+        "Which audio-text model did I train with cross-attention?",
+        "What KL divergence did I measure between my model and the training data?",
+        "How many bits per token did my own language model need?",
+        "How many gigabytes did my model need in FP32?",
+        "What MMLU score did FLAN reach according to my notes?",
+    ],
+    ["near-miss", *FRESH15],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
