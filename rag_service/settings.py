@@ -176,6 +176,16 @@ class AnswerSettings(_Group):
         description="Extractive backend: a source sentence is quoted when its cosine similarity to the question is at "
         "least this (single sentences score lower than whole chunks, so this sits below min_evidence).",
     )
+    extractive_lexical_weight: float = Field(
+        default=0.5,
+        description="Extractive backend: weight of the share of the question's content words a sentence (with its "
+        "heading) holds, added to its cosine when ranking sentences to quote (0: cosine alone).",
+    )
+    lead_quote: bool = Field(
+        default=True,
+        description="A model's answer that does not already say it gets the source sentence matching the question "
+        "best, quoted with its key (checked like the model's sentences; never the whole answer).",
+    )
     support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
     min_term_coverage: float = Field(
         default=0.3,

@@ -25,12 +25,25 @@ def _note_sources(db: Path) -> int:
         return 0
 
 
+# The two smallest of the seven papers: the crash lands while they are parsed and embedded, and the rerun has
+# ~300 paper chunks to redo instead of ~2,100 (the test took 192 s with all seven).
+SMALL_PAPERS = {"1701.06538": "1701.06538v1.pdf", "1706.03762": "1706.03762v7.pdf"}
+
+
 def test_kill_9_mid_ingest_then_rerun_repairs(
     tmp_path: Path, notes_copy: Path, embedder: Embedder, full_index: HybridIndex
 ) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for name in SMALL_PAPERS.values():
+        (papers / name).symlink_to(PAPERS / name)
+    expected = set().union(
+        *(full_index.chunk_ids(s["key"]) for s in full_index.sources() if s["type"] == "note"),
+        *(full_index.chunk_ids(f"paper:{pid}") for pid in SMALL_PAPERS),
+    )
     data = tmp_path / "data"
     proc = subprocess.Popen(
-        [*CLI, "ingest", str(notes_copy), "--data-dir", str(data), "--papers-dir", str(PAPERS), "--no-fetch"],
+        [*CLI, "ingest", str(notes_copy), "--data-dir", str(data), "--papers-dir", str(papers), "--no-fetch"],
         env=clean_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -51,12 +64,12 @@ def test_kill_9_mid_ingest_then_rerun_repairs(
     settings = make_settings(data)
     index = HybridIndex(settings, embedder)
     partial = index.chunk_ids()
-    assert 0 < len(partial) < len(full_index.chunk_ids())
-    report = run(settings, [notes_copy], index=index, papers_dir=PAPERS, fetch=False)
+    assert 0 < len(partial) < len(expected)
+    report = run(settings, [notes_copy], index=index, papers_dir=papers, fetch=False)
     assert report.files_skipped == 5, "notes committed before the kill are not redone"
     ids = index.chunk_ids()
     assert ids == index.chroma_ids() == set(index.bm25.ids)
-    assert ids == full_index.chunk_ids(), "after the rerun the index equals one built without a crash"
+    assert ids == expected, "after the rerun the index equals one built without a crash (on the same papers)"
     index.close()
     check = subprocess.run([*CLI, "check", "--data-dir", str(data)], env=clean_env(), capture_output=True, text=True)
     assert check.returncode == 0 and '"ok": true' in check.stdout, check.stdout + check.stderr

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from rag_service.answer import prompts
 from rag_service.answer.cite import (
     SupportChecker,
@@ -19,11 +17,11 @@ from rag_service.answer.cite import (
     drop_keys,
     drop_repeats,
     move_source_lines,
-    split_sentences,
     strip_unknown_keys,
 )
 from rag_service.answer.grounding import Answerability, GroundingChecker, about_notes, asks_own_work, is_personal
 from rag_service.answer.llm import LLMHandle
+from rag_service.answer.quote import SentenceRanker
 from rag_service.answer.values import wants_one_value
 from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
@@ -81,6 +79,7 @@ class AnswerPipeline:
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
         self.grounding = GroundingChecker(settings.answer.min_term_coverage, retriever.index.embedder.is_common_word)
+        self.ranker = SentenceRanker(self.checker, self.grounding.tokenizer, settings.answer)
         index = retriever.index
         self.verifier = Verifier(
             self.checker, self.grounding, settings.answer.support_threshold, paper_cards=lambda: index.paper_cards
@@ -179,22 +178,12 @@ class AnswerPipeline:
         ]
 
     def extractive(self, prep: Prepared) -> str:
-        """No-LLM answer: the sentences of the top contexts most similar to the question, each with its key."""
-        candidates: list[tuple[int, str]] = []
-        for n, hit in enumerate(prep.hits[:4], start=1):
-            for sent in split_sentences(hit.chunk.text):
-                clean = re.sub(r"^[\s*#>\-\d.)]+", "", sent).strip()
-                if len(clean.split()) >= 4 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
-                    candidates.append((n, clean))
-        if not candidates:
+        """No-LLM answer: the three sentences of the top contexts that best match the question (SentenceRanker),
+        in reading order, each with its key."""
+        best = self.ranker.ranked(prep.question, prep.hits)[:3]
+        if not best:
             return prompts.REFUSAL
-        vecs = self.checker.embed([prep.question] + [c for _, c in candidates])
-        sims = vecs[1:] @ vecs[0]
-        floor = self.settings.answer.extractive_min_similarity
-        order = [int(i) for i in np.argsort(-sims)[:3] if sims[i] >= floor]
-        if not order:
-            return prompts.REFUSAL
-        return " ".join(f"{candidates[i][1].rstrip('.')}. [{candidates[i][0]}]" for i in sorted(order))
+        return " ".join(f"{r.text.rstrip('.')}. [{r.n}]" for r in sorted(best, key=lambda r: r.at))
 
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
@@ -222,6 +211,56 @@ class AnswerPipeline:
         if main_failed or len(drop_keys(text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
+        sentences, citations = self._citations(prep, text, model_keys, inferred)
+        timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        declined = bool(_DECLINE.search(text)) and not any(c.supported for c in citations)
+        if declined or not any(c.supported for c in citations):
+            # An answer none of whose citations is supported by what it cites is not shown.
+            return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
+        if wants_one_value(prep.question) and not any(
+            self.verifier.gives_asked_value(s, prep.hits, prep.question) for s in sentences
+        ):
+            # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
+            # hold the value, or the model would have copied it (every answered value question of the golden set did);
+            # an amount in a sentence about something else (a paper's batch of b examples) is no answer either
+            return self._refusal(prep, "no_value", timings, dropped)
+        if self.llm is not None and "extractive_fallback_ms" not in timings:
+            # decided on the model's own sentences above: the quote never turns a refusal into an answer
+            quote = self.ranker.lead_quote(
+                prep.question,
+                prep.hits,
+                drop_keys(text),
+                personal=is_personal(prep.question) and not asks_own_work(prep.question),
+            )
+            if quote and self._holds(prep, quote):
+                text = f"{text}\n{quote}"
+                inferred |= set(cited_sentences(quote)[0].keys)
+                sentences, citations = self._citations(prep, text, model_keys, inferred)
+                timings["quote_ms"] = round((time.perf_counter() - t0) * 1000 - timings["check_ms"], 2)
+        return Answer(
+            answer=text,
+            dropped=dropped,
+            citations=citations,
+            refused=False,
+            related=self._related(prep),
+            question=prep.question,
+            backend=self.backend,
+            timings=timings,
+            degraded=prep.degraded,
+        )
+
+    def _holds(self, prep: Prepared, sentence: str) -> bool:
+        """A sentence the system adds passes the claim check and the support check the model's sentences pass."""
+        kept, dropped, _ = self.verifier.check_claims(prep.hits, prep.question, sentence)
+        if dropped:
+            return False
+        _, weak = self.verifier.drop_unsupported(prep.hits, prep.question, kept)
+        return not weak
+
+    def _citations(
+        self, prep: Prepared, text: str, model_keys: list[int], inferred: set[int]
+    ) -> tuple[list[Any], list[Citation]]:
+        """The answer's cited sentences and one citation per key they use, its support the weakest of them."""
         sentences = cited_sentences(text)
         kept = {k for s in sentences for k in s.keys}
         used = [n for n in model_keys + sorted(n for n in inferred if n not in model_keys) if n in kept]
@@ -243,29 +282,7 @@ class AnswerPipeline:
                     inferred=n not in model_keys,
                 )
             )
-        timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-        declined = bool(_DECLINE.search(text)) and not any(c.supported for c in citations)
-        if declined or not any(c.supported for c in citations):
-            # An answer none of whose citations is supported by what it cites is not shown.
-            return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
-        if wants_one_value(prep.question) and not any(
-            self.verifier.gives_asked_value(s, prep.hits, prep.question) for s in sentences
-        ):
-            # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
-            # hold the value, or the model would have copied it (every answered value question of the golden set did);
-            # an amount in a sentence about something else (a paper's batch of b examples) is no answer either
-            return self._refusal(prep, "no_value", timings, dropped)
-        return Answer(
-            answer=text,
-            dropped=dropped,
-            citations=citations,
-            refused=False,
-            related=self._related(prep),
-            question=prep.question,
-            backend=self.backend,
-            timings=timings,
-            degraded=prep.degraded,
-        )
+        return sentences, citations
 
     def _related(self, prep: Prepared) -> list[Related]:
         return [

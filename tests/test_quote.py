@@ -1,0 +1,72 @@
+"""Sentence ranking (the extractive answer) and the quote a model's answer gets, against the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag_service.answer.pipeline import AnswerPipeline
+from rag_service.app import build_services
+from rag_service.index.store import HybridIndex
+from tests.fakes import scripted
+
+
+def _pipeline(index: HybridIndex, model: bool, **answer: object) -> AnswerPipeline:
+    settings = index.settings.model_copy(update={"llm": "extractive"})
+    settings = settings.model_copy(update={"answer": settings.answer.model_copy(update=answer)})
+    services = build_services(settings, index=index)
+    llm = scripted(lambda prompt: "unused") if model else None  # a named fake: finish() gets the recorded text
+    return AnswerPipeline(services.pipeline.retriever, settings, llm)
+
+
+@pytest.fixture(scope="module")
+def extractive(full_index: HybridIndex) -> AnswerPipeline:
+    return _pipeline(full_index, model=False)
+
+
+@pytest.fixture(scope="module")
+def with_model(full_index: HybridIndex) -> AnswerPipeline:
+    return _pipeline(full_index, model=True)
+
+
+def test_the_extractive_answer_quotes_the_sentence_holding_the_asked_words(
+    extractive: AnswerPipeline, full_index: HybridIndex
+) -> None:
+    question = "What are the steps of a support bot built with prompt decomposition?"
+    prep = extractive.prepare(question, [])
+    assert not prep.refused
+    answer = extractive.finish(prep, extractive.extractive(prep), {})
+    assert not answer.refused and "intent classification" in answer.answer, answer.answer
+    # the fault it mends: ranked by cosine alone, the three quoted sentences are about prompts, not the bot's steps
+    cosine_only = _pipeline(full_index, model=False, extractive_lexical_weight=0.0)
+    assert "intent classification" not in cosine_only.extractive(cosine_only.prepare(question, [])).lower()
+
+
+def test_a_model_answer_from_the_wrong_line_gets_the_matching_line_quoted(
+    with_model: AnswerPipeline, full_index: HybridIndex
+) -> None:
+    question = "How do my notes say to pick the best of several generated responses?"
+    recorded = "1. Best of N: choose one that works the best. [1]"  # golden q417, the local model's text
+    prep = with_model.prepare(question, [])
+    assert not prep.refused
+    timings: dict[str, float] = {}
+    answer = with_model.finish(prep, recorded, timings)
+    assert not answer.refused and "Best of N" in answer.answer
+    assert 'In the source\'s words: "' in answer.answer and "logprobs" in answer.answer, answer.answer
+    assert "quote_ms" in timings and all(c.supported for c in answer.citations)
+    off = _pipeline(full_index, model=True, lead_quote=False)
+    assert "logprobs" not in off.finish(off.prepare(question, []), recorded, {}).answer
+
+
+def test_an_answer_that_already_says_it_gets_no_quote(with_model: AnswerPipeline) -> None:
+    prep = with_model.prepare("What does data parallelism split?", [])
+    said = "Data parallelism splits the training data across multiple replicas of the same model. [1]"
+    answer = with_model.finish(prep, said, {})
+    assert not answer.refused and "source's words" not in answer.answer, answer.answer
+
+
+def test_the_quote_never_turns_a_refusal_into_an_answer(with_model: AnswerPipeline) -> None:
+    # a fabricated number as the main claim: refused, though the notes hold sentences that match the question
+    prep = with_model.prepare("What are my DPO training tips?", [])
+    assert not prep.refused and with_model.ranker.ranked(prep.question, prep.hits)
+    answer = with_model.finish(prep, "My DPO run reached 91.7% accuracy. [1]", {})
+    assert answer.refused and "source's words" not in answer.answer
