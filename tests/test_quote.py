@@ -51,7 +51,7 @@ def test_a_model_answer_from_the_wrong_line_gets_the_matching_line_quoted(
     timings: dict[str, float] = {}
     answer = with_model.finish(prep, recorded, timings)
     assert not answer.refused and "Best of N" in answer.answer
-    assert 'In the source\'s words: "' in answer.answer and "logprobs" in answer.answer, answer.answer
+    assert "In the source's words: \"" in answer.answer and "logprobs" in answer.answer, answer.answer
     assert "quote_ms" in timings and all(c.supported for c in answer.citations)
     off = _pipeline(full_index, model=True, lead_quote=False)
     assert "logprobs" not in off.finish(off.prepare(question, []), recorded, {}).answer
@@ -70,3 +70,28 @@ def test_the_quote_never_turns_a_refusal_into_an_answer(with_model: AnswerPipeli
     assert not prep.refused and with_model.ranker.ranked(prep.question, prep.hits)
     answer = with_model.finish(prep, "My DPO run reached 91.7% accuracy. [1]", {})
     assert answer.refused and "source's words" not in answer.answer
+
+
+Q41_RECORDED = (  # golden q41, the local model's text: the MoE paper's table rows strung together
+    "The MoE models in the sparsely-gated MoE paper were 278M, 212M, 8.7B, 102M, 21 days, 96 k20s, 12 days, 64 k40s, "
+    "3.35, 37.46, 34.80, 25.91, 28.71, 46.13, 39.39, 36.59, 24.53, 22.78, 16.62, 37.90, 36.21, -19%, +3.06, +3.63, "
+    "+4.29, +5.84, +3.60, +3.35, +2.59, +1.38, +1.68, -1.79, 0.55, 1.96, [1]."
+)
+
+
+def test_a_tables_numbers_strung_together_are_no_answer(
+    with_model: AnswerPipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag_service.answer.values import is_number_dump
+
+    assert is_number_dump(Q41_RECORDED)
+    # a worked sum is an answer, however many numbers it has
+    assert not is_number_dump("Llama-3-70B in bfloat16 -> Memory required ~ 1.2 * 70B * 16/8 = 168GB ~ 2xA100 (80GB)")
+    assert not is_number_dump("GPT4 | 2023-03 | 1,760B | 8,192 and 32,768 | blabla |.")
+    prep = with_model.prepare("How large were the MoE models in the sparsely-gated MoE paper?", [])
+    assert not prep.refused
+    answer = with_model.finish(prep, Q41_RECORDED, {})
+    assert answer.refused and answer.refusal_reason == "unsupported_claim" and answer.dropped
+    # the fault: every number is in the cited table, so without this rule the claim check passes it
+    monkeypatch.setattr("rag_service.answer.verify.is_number_dump", lambda sentence: False)
+    assert not with_model.finish(prep, Q41_RECORDED, {}).refused

@@ -179,11 +179,12 @@ class AnswerPipeline:
 
     def extractive(self, prep: Prepared) -> str:
         """No-LLM answer: the three sentences of the top contexts that best match the question (SentenceRanker),
-        in reading order, each with its key."""
+        best first (the first is the main claim the check may refuse on: over the 237 answerable golden questions,
+        best first against reading order: false refusals 18 against 21, keywords 163 against 160), each with its key."""
         best = self.ranker.ranked(prep.question, prep.hits)[:3]
         if not best:
             return prompts.REFUSAL
-        return " ".join(f"{r.text.rstrip('.')}. [{r.n}]" for r in sorted(best, key=lambda r: r.at))
+        return " ".join(f"{r.text.rstrip('.')}. [{r.n}]" for r in best)
 
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""

@@ -240,3 +240,15 @@ def other_unit(number: str, unit: str, context: str) -> bool:
 def _same_word(a: str, b: str) -> bool:
     n = min(len(a), len(b), 4)
     return n >= 3 and a[:n] == b[:n]
+
+
+def is_number_dump(sentence: str) -> bool:
+    """A sentence that strings a table's numbers together ("… were 278M, 212M, 8.7B, 102M, 21 days, 96 k20s, …"):
+    ten or more numbers and twice as many numbers as words (a worked sum like "1.2 * 70B * 16/8 = 168GB ~ 2xA100
+    (80GB)" has eight). Each number may be in the cited table, and the sentence still says nothing."""
+    found = _NUMBER.findall(split_units(sentence))
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", sentence) if w.lower() not in _DUMP_FILLER]
+    return len(found) >= 10 and len(found) >= 2 * len(words)
+
+
+_DUMP_FILLER = frozenset({"and", "or", "the", "of", "to", "in", "is", "are", "was", "were", "with", "for"})

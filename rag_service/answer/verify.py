@@ -10,7 +10,7 @@ from collections.abc import Callable
 from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentences, split_sentences
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.names import coined_names
-from rag_service.answer.values import gives_a_value, is_number, numbers
+from rag_service.answer.values import gives_a_value, is_number, is_number_dump, numbers
 from rag_service.types import ScoredChunk
 
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
@@ -121,6 +121,8 @@ class Verifier:
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
             def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
+                if is_number_dump(sentence):  # a table's numbers strung together hold, and answer nothing
+                    return False
                 return self.claims_hold(sentence, self._headed(ctx, coined), _all_papers(ctx), question) and not (
                     self.grounding.unbound_numbers(sentence, ctx, question)
                     or self.grounding.unowned_numbers(sentence, ctx, question)
