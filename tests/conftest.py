@@ -55,7 +55,7 @@ def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> objec
 @pytest.fixture(autouse=True, scope="session")
 def network_guard() -> Iterator[list[str]]:
     """Refuse every non-loopback connection and DNS lookup for the whole session."""
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = _guarded_getaddrinfo  # type: ignore[assignment]
     try:
         yield BLOCKED
