@@ -79,6 +79,10 @@ class ScoredChunk(BaseModel):
     hit_span: tuple[int, int] | None = Field(
         default=None, description="Character range of the matched chunk inside a widened window's text."
     )
+    window_names: list[str] = Field(
+        default_factory=list,
+        description="Names of the question that the hit's whole window holds but its clipped text does not.",
+    )
 
 
 class SourceReport(BaseModel):

@@ -95,3 +95,27 @@ def test_a_tables_numbers_strung_together_are_no_answer(
     # the fault: every number is in the cited table, so without this rule the claim check passes it
     monkeypatch.setattr("rag_service.answer.verify.is_number_dump", lambda sentence: False)
     assert not with_model.finish(prep, Q41_RECORDED, {}).refused
+
+
+def test_a_question_name_in_the_clipped_off_part_of_a_window_still_counts(with_model: AnswerPipeline) -> None:
+    from rag_service.answer.pipeline import Prepared
+
+    question = "According to the DPO paper, why could the policy gradient of the RLHF objective have high variance?"
+    recorded = (  # golden q453 (fresh15), the local model's text: true, and it repeats the question's "RLHF"
+        "The policy gradient of the RLHF objective could have high variance because the normalization term in "
+        "f (r , πref, ) does not affect the optimal solution, but without it, the policy gradient of the objective "
+        "could have high variance, making learning unstable. [1]"
+    )
+    prep = with_model.prepare(question, [])
+    assert not prep.refused
+    first = prep.hits[0]
+    # the fault: §5.2 says "RLHF" before the part of its window the prompt (and so the check) gets
+    assert "RLHF" in first.window_names and "RLHF" not in first.chunk.text
+    answer = with_model.finish(prep, recorded, {})
+    assert not answer.refused and "RLHF" in answer.answer, answer
+    bare = [h.model_copy(update={"window_names": []}) for h in prep.hits]
+    without = with_model.finish(Prepared(question=question, hits=bare, refused=False), recorded, {})
+    assert without.refused, "without the window's names the true sentence is dropped"
+    # names only: a number the clipped part does not hold is still refused
+    invented = "The RLHF objective's policy gradient variance grows 37-fold without the normalization term. [1]"
+    assert with_model.finish(prep, invented, {}).refused

@@ -46,11 +46,11 @@ class Verifier:
     def _headed(self, hits: list[ScoredChunk], coined: dict[str, tuple[str, ...]]) -> str:
         """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
         ("OpenAI Agents SDK" over a section that says "agent loop"). A cited paper page also carries the names its
-        paper coins (``coined``: "InstructGPT" beside §3.5's "We fine-tune GPT-3"), names only: they bring no
-        number."""
+        paper coins (``coined``: "InstructGPT" beside §3.5's "We fine-tune GPT-3") and the question's names its
+        window holds beyond the clipped part (``window_names``), names only: they bring no number."""
         text = "\n".join(h.chunk.index_text for h in hits)
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
-        names = [n for p in papers if p in coined for n in coined[p]]
+        names = [n for p in papers if p in coined for n in coined[p]] + [n for h in hits for n in h.window_names]
         return f"{text}\n({', '.join(names)})" if names else text
 
     def strip_unheld_references(self, hits: list[ScoredChunk], text: str) -> str:
