@@ -119,3 +119,13 @@ def test_a_question_name_in_the_clipped_off_part_of_a_window_still_counts(with_m
     # names only: a number the clipped part does not hold is still refused
     invented = "The RLHF objective's policy gradient variance grows 37-fold without the normalization term. [1]"
     assert with_model.finish(prep, invented, {}).refused
+
+
+def test_quoted_sentences_stand_one_per_line() -> None:
+    from rag_service.answer.cite import cited_sentences
+
+    # a note line or a paper fragment may start in lower case: joined by spaces, two quotes parse as one sentence
+    # citing both keys, and the weaker source marks the citation unsupported (tests/test_api.py's DPO answer did)
+    quotes = ["Don't train over too many data. [1]", "virtually no tuning of hyperparameters, DPO performs well. [2]"]
+    assert [s.keys for s in cited_sentences(" ".join(quotes))] == [[1, 2]]
+    assert [s.keys for s in cited_sentences("\n".join(quotes))] == [[1], [2]]

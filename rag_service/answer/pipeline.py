@@ -195,11 +195,12 @@ class AnswerPipeline:
     def extractive(self, prep: Prepared) -> str:
         """No-LLM answer: the three sentences of the top contexts that best match the question (SentenceRanker),
         best first (the first is the main claim the check may refuse on: over the 237 answerable golden questions,
-        best first against reading order: false refusals 18 against 21, keywords 163 against 160), each with its key."""
+        best first against reading order: false refusals 18 against 21, keywords 163 against 160), each with its
+        key, one per line (a lower-case note line after a space would parse as part of the sentence before it)."""
         best = self.ranker.ranked(prep.question, prep.hits)[:3]
         if not best:
             return prompts.REFUSAL
-        return " ".join(f"{r.text.rstrip('.')}. [{r.n}]" for r in best)
+        return "\n".join(f"{r.text.rstrip('.')}. [{r.n}]" for r in best)
 
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
