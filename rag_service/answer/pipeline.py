@@ -33,7 +33,7 @@ from rag_service.answer.values import wants_one_value
 from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
-from rag_service.retrieval.window import clip
+from rag_service.retrieval.window import clip_hit
 from rag_service.settings import Settings
 from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
 
@@ -56,19 +56,6 @@ _FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
 def _quote(text: str) -> str:
     """Context text cannot forge the prompt's framing (a source header or a new 'Question:' line)."""
     return _FAKE_FRAME.sub(lambda m: f"{m.group(1)}> {m.group(2)}", text)
-
-
-def _clipped(hit: ScoredChunk, limit: int, names: list[str]) -> ScoredChunk:
-    """The hit cut to the prompt's budget around its matched chunk. The question's names the cut-off part of the
-    window holds go along (names only, no numbers): a claim that repeats the question's "RLHF" is about the section
-    that says "RLHF", though the part the prompt shows does not (fresh15 q453, DPO §5.2)."""
-    text = clip(hit.chunk.text, hit.hit_span, limit)
-    held = [n for n in dict.fromkeys(names) if _says(hit.chunk.text, n) and not _says(text, n)]
-    return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"text": text}), "window_names": held})
-
-
-def _says(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I) is not None
 
 
 @dataclass
@@ -147,7 +134,7 @@ class AnswerPipeline:
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
         # check and citations see exactly that part.
         limit = self.settings.answer.context_chars
-        hits = [_clipped(h, limit, specific_terms(question)) if len(h.chunk.text) > limit else h for h in result.hits]
+        hits = [clip_hit(h, limit, specific_terms(question)) if len(h.chunk.text) > limit else h for h in result.hits]
         # Evidence is judged over the whole candidate pool, as calibrated (eval's best_similarity uses the pool too).
         best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}

@@ -131,3 +131,16 @@ def _window_chunk(hit: Chunk, parts: list[Chunk], text: str) -> Chunk:
     url = hit.source.url.split("#page=")[0] + f"#page={first}" if hit.source.url else None
     source = hit.source.model_copy(update={"page": first, "page_end": last if last != first else None, "url": url})
     return hit.model_copy(update={"text": text, "source": source})
+
+
+def clip_hit(hit: ScoredChunk, limit: int, names: list[str]) -> ScoredChunk:
+    """The hit cut to the prompt's budget around its matched chunk. The question's names the cut-off part of the
+    window holds go along (names only, no numbers): a claim that repeats the question's "RLHF" is about the section
+    that says "RLHF", though the part the prompt shows does not (fresh15 q453, DPO §5.2)."""
+    text = clip(hit.chunk.text, hit.hit_span, limit)
+    held = [n for n in dict.fromkeys(names) if _says(hit.chunk.text, n) and not _says(text, n)]
+    return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"text": text}), "window_names": held})
+
+
+def _says(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I) is not None
