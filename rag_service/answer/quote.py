@@ -28,7 +28,6 @@ class Ranked:
     at: int  # order of appearance among the candidates (contexts in rank order, sentences in text order)
     text: str
     score: float  # cosine + weight x share of the question's content words held
-    cosine: float
 
 
 class SentenceRanker:
@@ -67,7 +66,7 @@ class SentenceRanker:
         score = sims + self.settings.extractive_lexical_weight * share
         floor = self.settings.extractive_min_similarity
         return [
-            Ranked(candidates[i][0], int(i), candidates[i][1], float(score[i]), float(sims[i]))
+            Ranked(candidates[i][0], int(i), candidates[i][1], float(score[i]))
             for i in np.argsort(-score)
             if sims[i] >= floor
         ]
