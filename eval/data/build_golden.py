@@ -2034,6 +2034,93 @@ unanswerable(
     ],
     ["near-miss", *FRESH15],
 )
+# ---- fresh16: written at the start of session 23, before it ran anything; run once, untouched, on the final code.
+FRESH16 = ["fresh16"]
+answerable(
+    [
+        (
+            "What kind of data gives a lower expected perplexity?",
+            "More structured data.",
+            note(S, "model eval metrics", "More structured data gives lower expected perplexity"),
+        ),
+        (
+            "What is the KL divergence of a model that learns perfectly?",
+            "0.",
+            note(S, "model eval metrics", "if a model learns perfectionly, the KL divergence is 0"),
+        ),
+        (
+            "Why is finetuning called sample efficient?",
+            "Because fewer training data can achieve good results.",
+            note(S, "RAG & Finetuning", "fewer training data can achieve good results"),
+        ),
+        (
+            "Which passes run during inference, and which during training?",
+            "Only the forward pass during inference; both forward and backward passes during training.",
+            note(S, "memory management", "during inference only forward pass; during training, both passes"),
+        ),
+        (
+            "Why is comparing models resource intensive?",
+            "Comparing models requires many rounds of comparisons.",
+            note(S, "subjective evaluation", "resource intensive comparing models require many rounds of comparisons"),
+        ),
+        (
+            "What is contextual retrieval in RAG?",
+            "Augmenting chunks with relevant context info such as metadata: tags, keywords, the relationship with the original longer documents.",
+            note(S, "RAG", "contextual retrieval: augment chunks with relevant context info such as metadata"),
+        ),
+        (
+            "Which architectures came before the transformer, and when?",
+            "AlexNet (2012), seq2seq (2014-18) and GANs (2014-19); the transformer from 2017.",
+            note(S, "modeling", "AlexNet (2012), seq2seq (2014-18), GANs (2014-19)"),
+        ),
+        (
+            "What is finetuning mostly used for?",
+            "To improve a model's instruction-following ability, e.g. style and format.",
+            note(S, "RAG & Finetuning", "improve its instruction-following ability (eg. style and format)"),
+        ),
+        (
+            "What does query rewriting do in a RAG system?",
+            "It supplements the query with the necessary context information.",
+            note(S, "RAG", "query rewrite: supplement query with necessary context information"),
+        ),
+        (
+            "Which model in my list of papers was pretrained according to the Chinchilla law?",
+            "BloombergGPT.",
+            note(C, "arxiv-sanity  )", "(pretrained model according to Chinchilla law)"),
+        ),
+        (
+            "What share of the floating point operations do the experts account for in the sparsely-gated MoE models?",
+            "Between 37% and 46% of the total.",
+            paper("1701.06538", 7, "represent between 37% and 46% of the total"),
+        ),
+        (
+            "Where does the Switch Transformer use float32 precision to keep training stable?",
+            "Only within the router: the router input is cast to float32, and the dispatch and combine tensors are recast to bfloat16 at the end of the router function.",
+            paper("2101.03961", 9, "To achieve this, we cast the router input to"),
+        ),
+    ],
+    FRESH16,
+)
+unanswerable(
+    [
+        "How many keywords per chunk did I add for contextual retrieval?",
+        "How much GPU memory did my backward pass take during training?",
+        "How many training examples did my sample-efficient finetune use?",
+        "How many parameters does BloombergGPT have according to my notes?",
+        "Which LLM did I use to rewrite queries in my RAG pipeline?",
+        "What IFEval score did my finetuned model reach for instruction following?",
+        "What top-5 error rate did AlexNet reach according to my notes?",
+        "How much lower was perplexity on seen data than on unseen data in my experiment?",
+        "What vocabulary size did my own tokenizer have?",
+        "How many instruction-response pairs were in my supervised finetuning dataset?",
+        "How much did I pay human labelers per demonstration pair?",
+        "Which execution sequence did my agent use: sequence, parallel or loops?",
+        "How much less memory did my sparse model need than the dense one?",
+        "Which layer did I freeze in my feature-based transfer learning for computer vision?",
+        "How many nats was my model's cross entropy on the validation set?",
+    ],
+    ["near-miss", *FRESH16],
+)
 with open(Path(__file__).parent / "golden.jsonl", "w") as f:
     for row in Q:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
