@@ -256,6 +256,11 @@ class GroundingChecker:
         excused = len(lacking) <= len(subject) // 3 and everyday
         return (not lacking or excused) and all(self._names(t, stems, place) for t in names)
 
+    def says(self, name: str, text: str) -> bool:
+        """The text holds the name, matched as the claim check matches a claim's names."""
+        stems, _ = self._analysed(text)
+        return self._names(name, stems, text)
+
     def _names(self, name: str, stems: set[str], text: str) -> bool:
         """The text holds the name, as written or another way a note-taker writes it."""
         return self._has_term(name, stems, numbers(text), text) or _written_as(name, text)

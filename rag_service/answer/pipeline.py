@@ -134,7 +134,10 @@ class AnswerPipeline:
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
         # check and citations see exactly that part.
         limit = self.settings.answer.context_chars
-        hits = [clip_hit(h, limit, specific_terms(question)) if len(h.chunk.text) > limit else h for h in result.hits]
+        hits = [
+            clip_hit(h, limit, specific_terms(question), self.grounding.says) if len(h.chunk.text) > limit else h
+            for h in result.hits
+        ]
         # Evidence is judged over the whole candidate pool, as calibrated (eval's best_similarity uses the pool too).
         best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
@@ -202,7 +205,7 @@ class AnswerPipeline:
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text = self.verifier.strip_unheld_references(prep.hits, text)
-        text, copied = self.verifier.cite_copies(prep.hits, text)
+        text, copied = self.verifier.cite_copies(prep.hits, text, prep.question)
         text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
         repaired |= copied
         text, inferred = self.verifier.attribute_uncited(prep.hits, text, prep.question)

@@ -211,28 +211,68 @@ class Verifier:
                 repaired.add(better)
         return text, repaired
 
-    def cite_copies(self, hits: list[ScoredChunk], text: str) -> tuple[str, set[int]]:
-        """A sentence the model copied from one context but numbered with another that merely supports it ("Vertical
-        model parallelism means splitting the model layer-by-layer. [2]", copied from [1]) is re-cited to the
-        context it was copied from: most of its word 4-grams are there and few are in what it cites. Such keys are
-        marked ``inferred``."""
+    def cite_copies(self, hits: list[ScoredChunk], text: str, question: str = "") -> tuple[str, set[int]]:
+        """A sentence the model copied from one context but numbered with another that merely supports it is
+        re-cited to the context it was copied from, so its deep link opens where it is said. Copied: most of its
+        word 4-grams are there and few are in what it cites ("Vertical model parallelism means splitting the model
+        layer-by-layer. [2]", copied from [1]); or, inflected as small models do, that context holds all but a tenth
+        of its words, what it cites at most 60% of them, and that context passes the support and claim checks alone
+        ("Comparing models requires many rounds of comparisons, which is resource-intensive. [2]": [1] says
+        "comparing models require many rounds of comparisons", [2] only "resource-intensive"). Keys marked
+        ``inferred``."""
         moved: set[int] = set()
         grams = [_grams(_squeezed(h)) for h in hits]
+        words = [set(self.checker.tokenizer(h.chunk.text, closed_compounds=False)) for h in hits]
+        coined = self.coined(hits)
         for raw in split_sentences(text):
             parsed = cited_sentences(raw)
             if len(parsed) != 1 or not parsed[0].keys:
                 continue
-            own = _grams(_squeezed(parsed[0].text))
-            keys = [n for n in parsed[0].keys if 0 < n <= len(hits)]
-            if len(own) < 4 or not keys:
+            sent = parsed[0]
+            keys = [n for n in sent.keys if 0 < n <= len(hits)]
+            if not keys:
                 continue
-            share = [len(own & g) / len(own) for g in grams]
-            best = max(range(len(hits)), key=lambda i: share[i])
-            if best + 1 not in keys and share[best] >= 0.7 and max(share[n - 1] for n in keys) < 0.3:
-                fixed = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{best + 1}]"
+            to = self._copied_from(hits, grams, sent.text, keys) or self._worded_from(
+                hits, words, question, sent.text, keys, coined
+            )
+            if to:
+                fixed = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{to}]"
                 text = text.replace(raw, fixed, 1)
-                moved.add(best + 1)
+                moved.add(to)
         return text, moved
+
+    @staticmethod
+    def _copied_from(hits: list[ScoredChunk], grams: list[set[tuple[str, ...]]], sentence: str, keys: list[int]) -> int:
+        """The key of the context the sentence's word 4-grams come from, when it cites another; 0 if none."""
+        own = _grams(_squeezed(sentence))
+        if len(own) < 4:
+            return 0
+        share = [len(own & g) / len(own) for g in grams]
+        best = max(range(len(hits)), key=lambda i: share[i])
+        return best + 1 if best + 1 not in keys and share[best] >= 0.7 and max(share[n - 1] for n in keys) < 0.3 else 0
+
+    def _worded_from(
+        self,
+        hits: list[ScoredChunk],
+        words: list[set[str]],
+        question: str,
+        sentence: str,
+        keys: list[int],
+        coined: dict[str, tuple[str, ...]],
+    ) -> int:
+        """The key of the one context holding (nearly) all of the sentence's words, when what it cites holds few of
+        them and that context alone passes the checks; 0 if none."""
+        own = set(self.checker.tokenizer(sentence, closed_compounds=False))  # "resource-intensive" is two words
+        if len(own) < 4:
+            return 0
+        cited = set().union(*(words[n - 1] for n in keys))
+        share = [len(own & w) / len(own) for w in words]
+        best = max(range(len(hits)), key=lambda i: share[i])
+        if best + 1 in keys or share[best] < 0.9 or len(own & cited) / len(own) > 0.6:
+            return 0
+        if self.checker.support(sentence, hits[best].chunk.text).score < self.threshold:
+            return 0
+        return best + 1 if self._passes(hits, question, sentence, [best + 1], coined) else 0
 
     def attribute_uncited(self, hits: list[ScoredChunk], text: str, question: str = "") -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets

@@ -10,6 +10,7 @@ a better hit's window is dropped (that is the "MMR" against near-duplicate passa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag_service.index.store import HybridIndex
 from rag_service.types import Chunk, ScoredChunk
@@ -133,14 +134,11 @@ def _window_chunk(hit: Chunk, parts: list[Chunk], text: str) -> Chunk:
     return hit.model_copy(update={"text": text, "source": source})
 
 
-def clip_hit(hit: ScoredChunk, limit: int, names: list[str]) -> ScoredChunk:
+def clip_hit(hit: ScoredChunk, limit: int, names: list[str], says: Callable[[str, str], bool]) -> ScoredChunk:
     """The hit cut to the prompt's budget around its matched chunk. The question's names the cut-off part of the
     window holds go along (names only, no numbers): a claim that repeats the question's "RLHF" is about the section
-    that says "RLHF", though the part the prompt shows does not (fresh15 q453, DPO §5.2)."""
+    that says "RLHF", though the part the prompt shows does not (fresh15 q453, DPO §5.2). ``says(name, text)``
+    is the claim check's own name matcher, so a name is carried exactly when that check would miss it."""
     text = clip(hit.chunk.text, hit.hit_span, limit)
-    held = [n for n in dict.fromkeys(names) if _says(hit.chunk.text, n) and not _says(text, n)]
+    held = [n for n in dict.fromkeys(names) if says(n, hit.chunk.text) and not says(n, text)]
     return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"text": text}), "window_names": held})
-
-
-def _says(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I) is not None
