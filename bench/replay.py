@@ -6,6 +6,11 @@ DUMP is what `bench/answer.py --dump` wrote: per question its raw model text. Ea
 its recorded text goes through the current `finish()` (citation mapping, claim checks, refusal); a question the
 gate now refuses before generation is refused. Prints, per batch of the golden set, the figures bench/answer.py
 prints for them, and every question whose outcome changed from the recording. Asserts nothing.
+
+bench/recordings/ holds recordings of the default local model (session 23, prompts of the code then: `0d6f60c`):
+fresh16, every unanswerable golden question before fresh16 (219; 47 reached the model) and the 36 answerable of
+fresh12..fresh14, slimmed to what replay reads. A retrieval change makes a replay measure contexts the model never
+saw (its keys point elsewhere): re-record then.
 """
 
 from __future__ import annotations
