@@ -206,8 +206,7 @@ class Verifier:
                 None,
             )
             if better is not None:
-                fixed = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{better}]"
-                text = text.replace(raw, fixed, 1)
+                text = text.replace(raw, _recited(raw, better), 1)
                 repaired.add(better)
         return text, repaired
 
@@ -236,8 +235,7 @@ class Verifier:
                 hits, words, question, sent.text, keys, coined
             )
             if to:
-                fixed = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{to}]"
-                text = text.replace(raw, fixed, 1)
+                text = text.replace(raw, _recited(raw, to), 1)
                 moved.add(to)
         return text, moved
 
@@ -270,9 +268,7 @@ class Verifier:
         best = max(range(len(hits)), key=lambda i: share[i])
         if best + 1 in keys or share[best] < 0.9 or len(own & cited) / len(own) > 0.6:
             return 0
-        if self.checker.support(sentence, hits[best].chunk.text).score < self.threshold:
-            return 0
-        return best + 1 if self._passes(hits, question, sentence, [best + 1], coined) else 0
+        return best + 1 if self._passes(hits, question, sentence, [best + 1], coined) else 0  # support + claims
 
     def attribute_uncited(self, hits: list[ScoredChunk], text: str, question: str = "") -> tuple[str, set[int]]:
         """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
@@ -309,6 +305,11 @@ class Verifier:
                 text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
                 inferred.add(n)
         return text, inferred
+
+
+def _recited(raw: str, key: int) -> str:
+    """The sentence with its keys replaced by ``key``."""
+    return re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", raw).rstrip() + f" [{key}]"
 
 
 def _text(hits: list[ScoredChunk]) -> str:
