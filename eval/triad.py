@@ -72,7 +72,7 @@ def make_judge(kind: str, settings: Any) -> Judge:
     from ragas.llms import LangchainLLMWrapper
 
     if kind == "local":
-        from rag_service.answer.llm import LocalServer
+        from rag_service.llm.backends import LocalServer
 
         server = LocalServer.start(settings)
         chat = ChatOpenAI(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag_service.answer.llm import LLMHandle, build_llm
 from rag_service.answer.pipeline import AnswerPipeline
 from rag_service.index.store import HybridIndex, open_index
+from rag_service.llm.backends import LLMHandle, build_llm
 from rag_service.retrieval.hybrid import build_retriever
 from rag_service.settings import Settings
 

@@ -12,6 +12,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# fitted by `notes-rag eval fit` (see DecisionSettings)
+_DECISION_WEIGHTS: dict[str, float] = {
+    "chunk_cos": 1.21,
+    "passage_cos": 2.365,
+    "sent_cos": 2.377,
+    "sent_share": 0.261,
+    "coverage": -0.328,
+    "soft_min": -1.119,
+    "specific_missing": -1.081,
+    "rare_missing": 0.748,
+    "slot": 1.308,
+    "slot_min": 0.487,
+    "own_slot": 3.85,
+    "value_gap": -0.733,
+}
+_DECISION_BIAS = -6.41
+_DECISION_THRESHOLD = 0.45
+
 
 class _Group(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -144,6 +162,20 @@ class LLMSettings(_Group):
     api_key: str = Field(default="none", description="API key for the OpenAI-compatible server.")
 
 
+class DecisionSettings(_Group):
+    """The answerability decision (answer/decide.py): a logistic model over the evidence signals. Fitted by
+    `notes-rag eval fit` on the development split; the fit, its split and its figures are in docs/evaluation.md."""
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: dict(_DECISION_WEIGHTS),
+        description="Weight of each signal of answer/evidence.py (a signal not named weighs 0).",
+    )
+    bias: float = Field(default=_DECISION_BIAS, description="Intercept of the logistic model.")
+    threshold: float = Field(
+        default=_DECISION_THRESHOLD, ge=0, le=1, description="P(answerable) at or above which the question is answered."
+    )
+
+
 class AnswerSettings(_Group):
     # chosen by bench/answer.py (30 answerable + 32 unanswerable golden questions, 1.5B): 4 x 600 had 2 false
     # refusals, 23 keyword-right and 24 gold-cited answers at 1,034 prompt tokens p50; 4 x 900: 3 / 23 / 23 at 1,080;
@@ -159,17 +191,9 @@ class AnswerSettings(_Group):
     )
     min_evidence: float = Field(
         default=0.35,
-        description="Refuse before generating when the best context's cosine similarity to the question is below "
-        "this: the off-topic floor. Near misses (topic present, fact absent) are the term gate's job, so the floor "
-        "sits low: on the golden set (53 answerable, 32 unanswerable) 0.40 refused 4 answerable questions before "
-        "generation and 0.35 refuses 2, with the same unanswerable ones refused before or after generation.",
-    )
-    min_passage_evidence: float = Field(
-        default=0.55,
-        description="A best passage (retrieval.passage_weight) at least this close to the question lifts the "
-        "min_evidence floor. Passage cosines run higher than chunk ones: over 50 off-topic questions (capitals, "
-        "cooking, sports, programming) the best passage reached 0.52 at most; 3 of the 7 golden answerable "
-        "questions under the chunk floor have a passage at 0.55 or more.",
+        description="A refused question whose best chunk, passage and sentence cosines all stay below this is "
+        "reported as weak_evidence (nothing on the topic), otherwise as not_in_sources. The decision itself is "
+        "answer.decision.",
     )
     extractive_min_similarity: float = Field(
         default=0.25,
@@ -187,20 +211,7 @@ class AnswerSettings(_Group):
         "best, quoted with its key (checked like the model's sentences; never the whole answer).",
     )
     support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
-    min_term_coverage: float = Field(
-        default=0.3,
-        ge=0,
-        le=1,
-        description="Answerability gate: share of the question's content words the contexts must hold (its names "
-        "and numbers must all be there). Below it the answer is refused as not_in_sources.",
-    )
-    weak_band: float = Field(
-        default=0.05,
-        ge=0,
-        description="Evidence this little above min_evidence is weak: the gate then asks for weak_band_coverage of the "
-        "question's words instead of min_term_coverage (weaker topical evidence needs more of the question's words).",
-    )
-    weak_band_coverage: float = Field(default=0.6, ge=0, le=1, description="Term coverage asked in the weak band.")
+    decision: DecisionSettings = Field(default_factory=DecisionSettings)
 
 
 class ApiSettings(_Group):

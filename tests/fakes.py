@@ -8,7 +8,7 @@ from typing import Any
 from llama_index.core.llms import CompletionResponse, CompletionResponseGen, CustomLLM, LLMMetadata
 from llama_index.core.llms.callbacks import llm_completion_callback
 
-from rag_service.answer.llm import LLMHandle
+from rag_service.llm.backends import LLMHandle
 
 
 class ScriptedLLM(CustomLLM):

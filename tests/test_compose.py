@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from rag_service.answer.models import PACKAGED
+from rag_service.llm.models import PACKAGED
 from rag_service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,3 +26,18 @@ def test_the_cli_starts_without_heavy_imports() -> None:
     assert {"ingest", "eval", "rag_service", "typer"} <= loaded  # every package's commands are mounted
     heavy = {"torch", "sentence_transformers", "chromadb", "llama_index", "fastapi", "xllamacpp", "ragas", "numpy"}
     assert not loaded & heavy, loaded & heavy
+
+
+def test_no_rule_in_the_core_names_an_evaluation_question() -> None:
+    """A rule states a general principle: no golden question id or batch name in the service's code or docs."""
+    import re
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[1] / "rag_service"
+    found = [
+        f"{path.name}:{n}"
+        for path in core.rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\bq\d{2,3}p?\b|\bfresh\d+\b|\b[jn][dr]\d{3}\b", line)
+    ]
+    assert not found, found

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import run
-from rag_service.answer import models
-from rag_service.answer.llm import LLMHandle, build_llm
-from rag_service.answer.models import ModelIntegrityError, PackagedModel, assemble
 from rag_service.app import build_services
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
+from rag_service.llm import models
+from rag_service.llm.backends import LLMHandle, build_llm
+from rag_service.llm.models import ModelIntegrityError, PackagedModel, assemble
 from tests.conftest import make_settings
 
 MODELS = Path(os.environ.get("NOTES_RAG_TEST_MODELS", "/tmp/notes-rag-test-models"))

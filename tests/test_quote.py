@@ -45,7 +45,7 @@ def test_a_model_answer_from_the_wrong_line_gets_the_matching_line_quoted(
     with_model: AnswerPipeline, full_index: HybridIndex
 ) -> None:
     question = "How do my notes say to pick the best of several generated responses?"
-    recorded = "1. Best of N: choose one that works the best. [1]"  # golden q417, the local model's text
+    recorded = "1. Best of N: choose one that works the best. [1]"  # a recorded answer of the local model
     prep = with_model.prepare(question, [])
     assert not prep.refused
     timings: dict[str, float] = {}
@@ -67,12 +67,12 @@ def test_an_answer_that_already_says_it_gets_no_quote(with_model: AnswerPipeline
 def test_the_quote_never_turns_a_refusal_into_an_answer(with_model: AnswerPipeline) -> None:
     # a fabricated number as the main claim: refused, though the notes hold sentences that match the question
     prep = with_model.prepare("What are my DPO training tips?", [])
-    assert not prep.refused and with_model.ranker.ranked(prep.question, prep.hits)
+    assert not prep.refused and prep.decision and prep.decision.evidence.sentences
     answer = with_model.finish(prep, "My DPO run reached 91.7% accuracy. [1]", {})
     assert answer.refused and "source's words" not in answer.answer
 
 
-Q41_RECORDED = (  # golden q41, the local model's text: the MoE paper's table rows strung together
+TABLE_DUMP = (  # a recorded answer of the local model: the MoE paper's table rows strung together
     "The MoE models in the sparsely-gated MoE paper were 278M, 212M, 8.7B, 102M, 21 days, 96 k20s, 12 days, 64 k40s, "
     "3.35, 37.46, 34.80, 25.91, 28.71, 46.13, 39.39, 36.59, 24.53, 22.78, 16.62, 37.90, 36.21, -19%, +3.06, +3.63, "
     "+4.29, +5.84, +3.60, +3.35, +2.59, +1.38, +1.68, -1.79, 0.55, 1.96, [1]."
@@ -84,24 +84,24 @@ def test_a_tables_numbers_strung_together_are_no_answer(
 ) -> None:
     from rag_service.answer.values import is_number_dump
 
-    assert is_number_dump(Q41_RECORDED)
+    assert is_number_dump(TABLE_DUMP)
     # a worked sum is an answer, however many numbers it has
     assert not is_number_dump("Llama-3-70B in bfloat16 -> Memory required ~ 1.2 * 70B * 16/8 = 168GB ~ 2xA100 (80GB)")
     assert not is_number_dump("GPT4 | 2023-03 | 1,760B | 8,192 and 32,768 | blabla |.")
     prep = with_model.prepare("How large were the MoE models in the sparsely-gated MoE paper?", [])
     assert not prep.refused
-    answer = with_model.finish(prep, Q41_RECORDED, {})
+    answer = with_model.finish(prep, TABLE_DUMP, {})
     assert answer.refused and answer.refusal_reason == "unsupported_claim" and answer.dropped
     # the fault: every number is in the cited table, so without this rule the claim check passes it
     monkeypatch.setattr("rag_service.answer.verify.is_number_dump", lambda sentence: False)
-    assert not with_model.finish(prep, Q41_RECORDED, {}).refused
+    assert not with_model.finish(prep, TABLE_DUMP, {}).refused
 
 
 def test_a_question_name_in_the_clipped_off_part_of_a_window_still_counts(with_model: AnswerPipeline) -> None:
     from rag_service.answer.pipeline import Prepared
 
     question = "According to the DPO paper, why could the policy gradient of the RLHF objective have high variance?"
-    recorded = (  # golden q453 (fresh15), the local model's text: true, and it repeats the question's "RLHF"
+    recorded = (  # a recorded answer of the local model: true, and it repeats the question's "RLHF"
         "The policy gradient of the RLHF objective could have high variance because the normalization term in "
         "f (r , πref, ) does not affect the optimal solution, but without it, the policy gradient of the objective "
         "could have high variance, making learning unstable. [1]"

@@ -1,27 +1,17 @@
-"""Grounding from the text itself (no NLI model ships offline): can the evidence answer *this* question, and does each
-answer sentence say only what its cited source says?
-
-Answerability (before generation, every backend): a question's specific terms — names with capitals or digits
-("Mistral-7B", "QLoRA", "ROUGE-L"), numbers — must all occur in the evidence, and most of its other content words
-too. A question about the user's own work ("my", "I") can only be answered by the notes, never by a paper. Cosine
-similarity says the topic is there; this says the asked fact can be.
-
-Claim checks (after generation): every number of a sentence must occur, normalised, in the text it cites; every
-specific name too; a sentence about the user's own work must not cite a paper.
-"""
+"""Claim checks from the text itself (no NLI model ships offline): does each answer sentence say only what its cited
+source says? Every number of a sentence must occur, normalised, in the text it cites; every specific name too; a
+number must be stated of what the sentence ties it to; a sentence about the user's own work must cite a note that
+records their own doing, never a paper."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
-from rag_service.answer.records import RecordCheck
-from rag_service.answer.records import lacking as _lacking
+from rag_service.answer import lexicon
+from rag_service.answer.frame import about_notes, asks_own_work, is_personal, specific_terms
 from rag_service.answer.regions import regions
 from rag_service.answer.values import (
-    ABOUT_NOTES,
-    NOTE_VERBS,
     answer_type,
     asks_value,
     counted,
@@ -29,82 +19,28 @@ from rag_service.answer.values import (
     normalise_number,
     numbers,
     other_unit,
-    own_work,
     split_units,
     stated_numbers,
 )
-from rag_service.answer.values import GENERIC as _GENERIC
 from rag_service.index.bm25 import Tokenizer
 from rag_service.types import ScoredChunk
 
-__all__ = [
-    "Answerability",
-    "GroundingChecker",
-    "about_notes",
-    "asks_own_work",
-    "is_personal",
-    "numbers",
-    "specific_terms",
-]
-
-# "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
-_PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
+_GENERIC = lexicon.GENERIC
+_PERSONAL = lexicon.PERSONAL
 # list markers and step labels are not claims: "1. prefill: ..." does not state the number 1
 # (followed by a space: the "0." of "0.7 is recommended" is a number, not a list marker)
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+# a record of the user's own result: first person or an experiment, not the "we" notes copy from papers
+_OWN_RESULT = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+
+__all__ = ["GroundingChecker", "about_notes", "asks_own_work", "is_personal", "numbers", "specific_terms"]
 
 
-def specific_terms(text: str) -> list[str]:
-    """Names a question or claim hinges on: words with a capital after the first letter or a digit (QLoRA, GPT-3,
-    Mistral-7B, MoE), all-caps words (BLEU, ROUGE-L), and capitalised words not opening the sentence."""
-    out: list[str] = []
-    # possessives: "LangGraph's" -> "LangGraph"; alternatives: "BART/T5" names BART and T5, each on its own
-    text = re.sub(r"(?<=[A-Za-z0-9])/(?=[A-Za-z])", " ", re.sub(r"['’]s\b", "", text))
-    for m in _TERM.finditer(text):
-        word = m.group()
-        first = m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", '"'))
-        letters = re.sub(r"[^A-Za-z]", "", word)
-        if not letters or len(word) < 2:
-            continue
-        named = (
-            any(c.isdigit() for c in word)
-            or any(c.isupper() for c in word[1:])
-            or (letters.isupper() and len(letters) >= 2)
-            or (word[0].isupper() and not first)
-        )
-        if named and word.lower() not in ("i", "i'm", "i've"):
-            # in a compound only the named parts must match: "Inner-Monologue-style" -> Inner, Monologue
-            parts = [p for p in re.split(r"[-/]", word) if p]
-            named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() for c in p)]
-            # a compound without a real name in it ("Q/8", "x-1", "2-byte") is arithmetic or a number + unit:
-            # its numbers are checked as numbers
-            if len(parts) > 1 and not any(len(p) > 1 and p[:1].isupper() for p in named_parts):
-                continue
-            out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
-    return out
-
-
-def about_notes(question: str) -> bool:
-    """The question names the notes as its source: "according to my notes", "my ReAct notes", "my reading list"."""
-    return bool(ABOUT_NOTES.search(question))
-
-
-def is_personal(question: str) -> bool:
-    """The question asks about the user's own work ("what accuracy did I get"), not about the notes themselves."""
-    return bool(question) and bool(_PERSONAL.search(ABOUT_NOTES.sub("the notes", question)))
-
-
-# "Which papers do I list ...?", "What did I note about ...?": first person, but asking what the notes hold
-_NOTES_HOLD = re.compile(rf"\b(?:do|did|have|had)\s+I\s+(?:{NOTE_VERBS})\b", re.I)
-
-
-def asks_own_work(question: str) -> bool:
-    """Personal (see is_personal), unless its only first person asks what the notes hold: "Which papers do I list
-    for speeding up inference?" asks for a list the notes give, "What did I recommend for my RAG pipeline?" stays
-    about the user's own work."""
-    return is_personal(_NOTES_HOLD.sub("the notes hold", question))
+def lacking(words: Iterable[str], stems: set[str]) -> list[str]:
+    """The words the stems lack; a word matches an abbreviation of it ("param" for parameters)."""
+    return [w for w in words if not any(s == w or (len(s) >= 4 and w.startswith(s)) for s in stems)]
 
 
 def _written_as(name: str, context: str) -> bool:
@@ -124,27 +60,14 @@ def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
     return any(w in stems or w.removesuffix("s") in stems for w in words)
 
 
-@dataclass
-class Answerability:
-    """The verdict on one question against the evidence the answer step would see."""
-
-    answerable: bool
-    missing: list[str] = field(default_factory=list)  # specific terms or content words not found
-    found: list[str] = field(default_factory=list)
-    personal: bool = False
-    coverage: float = 1.0
-
-
 class GroundingChecker:
     """Term-level checks shared by the answerability gate and the claim check."""
 
-    def __init__(self, min_coverage: float = 0.3, common: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, common: Callable[[str], bool] | None = None) -> None:
         self.tokenizer = Tokenizer()
-        self.min_coverage = min_coverage
         self.common = common  # "is an everyday English word" (the embedder's vocabulary); None: no such test
         # one answer checks several sentences against the same few contexts: analyse each context once
         self._contexts: dict[str, tuple[set[str], set[str]]] = {}
-        self.records = RecordCheck(self.tokenizer, self._stems, self._names)
 
     def _analysed(self, context: str) -> tuple[set[str], set[str]]:
         """(stems, numbers) of a context, cached."""
@@ -167,64 +90,6 @@ class GroundingChecker:
             pieces = [re.escape(x) for x in re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?", term)]
             return re.search(r"(?<![A-Za-z0-9])" + r"[\s\-_.'’]?".join(pieces) + r"(?![0-9])", raw, re.I) is not None
         return True
-
-    def rare_words(self, question: str, known: Callable[[str], bool], common: Callable[[str], bool]) -> list[str]:
-        """Words of the question the sources never use (``known`` over stems) and that are not everyday English
-        (``common``): "sourdough", "Kubernetes", "DDIM". Such a word is what the question is about, and nothing in
-        the sources can answer for it."""
-        out = []
-        for word in re.findall(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*", question):  # whole: "3Blue1Brown"
-            stems = self.tokenizer(word)
-            if stems and stems[0] not in _GENERIC and not known(stems[0]) and not common(word):
-                out.append(word)
-        return list(dict.fromkeys(out))
-
-    def lexical_match(self, question: str, hits: list[ScoredChunk], common: Callable[[str], bool]) -> bool:
-        """One hit holds every content word of the question, and one of them is no everyday English word (or the
-        question names something in two capitalised words or more): "What is infilling finetuning used for?" is
-        answered under a heading the embedder scores low (it spells "infilling" in pieces), so the cosine floor must
-        not refuse it."""
-        words = [w for w in re.findall(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9-]*", question) if self.tokenizer(w)]
-        content = {s for w in words for s in self.tokenizer(w) if s not in _GENERIC}
-        rare = [w for w in words if not common(w) and any(s not in _GENERIC for s in self.tokenizer(w))]
-        # or a title of everyday words: "Let's Verify Step by Step" names a paper the way a rare word names a topic
-        titled = len(set(specific_terms(question))) >= 2
-        return bool(content and (rare or titled)) and any(content <= self._stems(h.chunk.index_text) for h in hits)
-
-    def answerability(
-        self, question: str, hits: list[ScoredChunk], min_coverage: float | None = None, rare: Sequence[str] = ()
-    ) -> Answerability:
-        """Whether the hits hold the question's specific terms, its ``rare`` words (see rare_words) and enough of
-        its content words (``min_coverage``, default the checker's own)."""
-        question = re.sub(r"['’]s\b", "", question)
-        personal = is_personal(question)
-        usable = [h for h in hits if h.chunk.source.type == "note"] if personal else hits
-        evidence = "\n".join(f"{h.chunk.index_text}" for h in usable)
-        stems, nums = self._stems(evidence), numbers(evidence)
-        terms = list(dict.fromkeys([*specific_terms(question), *rare]))
-        missing = [t for t in terms if not self._has_term(t, stems, nums, evidence)]
-        missing += [n for n in numbers(question) if n not in nums and not any(n in t for t in terms)]
-        content = [w for w in dict.fromkeys(self.tokenizer(question)) if w not in _GENERIC]
-        have = [w for w in content if w in stems]
-        coverage = len(have) / len(content) if content else 1.0
-        if coverage < (self.min_coverage if min_coverage is None else min_coverage):
-            missing += [w for w in content if w not in stems and w not in {x.lower() for x in missing}]
-        if not missing:
-            unrecorded = self.records.unrecorded(question, terms, content, usable, personal)
-            missing += [unrecorded] if unrecorded is not None else []
-        # the reply names words as the user wrote them ("learning rate"), not their stems ("learn, rate")
-        surface = self._surface(question)
-        shown_missing = list(dict.fromkeys(surface.get(w, w) for w in missing))
-        found = [t for t in terms if t not in missing and not is_number(t)] or [
-            w for w in dict.fromkeys(surface.get(w, w) for w in have) if w not in shown_missing
-        ]
-        return Answerability(
-            answerable=not missing and bool(usable),
-            missing=shown_missing,
-            found=found,
-            personal=personal,
-            coverage=round(coverage, 3),
-        )
 
     def _everyday(self, word: str, base_forms: bool = True) -> bool:
         """The word, or its base form, is everyday English ("estimating": "estimate"); always so without ``common``.
@@ -251,10 +116,10 @@ class GroundingChecker:
         in size)" to the one saying an LLM is a parameters file and a run file; a technical word ("finetuning" for
         the pretraining bullet's $2m) is never excused."""
         stems = self._stems(place)
-        lacking = _lacking(subject, stems)
-        everyday = self.common is not None and all(self._everyday(w, base_forms=False) for w in lacking)
-        excused = len(lacking) <= len(subject) // 3 and everyday
-        return (not lacking or excused) and all(self._names(t, stems, place) for t in names)
+        absent = lacking(subject, stems)
+        everyday = self.common is not None and all(self._everyday(w, base_forms=False) for w in absent)
+        excused = len(absent) <= len(subject) // 3 and everyday
+        return (not absent or excused) and all(self._names(t, stems, place) for t in names)
 
     def says(self, name: str, text: str) -> bool:
         """The text holds the name, matched as the claim check matches a claim's names."""
@@ -292,7 +157,7 @@ class GroundingChecker:
         subject: set[str] = set()
         if question and asks_value(question):
             subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC
-            subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit() and not _lacking([w], said_stems)}
+            subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit() and not lacking([w], said_stems)}
         problems = []
         for n in sorted(claimed):
             places = [p for p, sent in located if n in numbers(sent)]
@@ -314,7 +179,7 @@ class GroundingChecker:
             if h.chunk.source.type != "note":
                 continue
             for region in regions(h.chunk.text):
-                if own_work(f"{h.chunk.source.label()}\n{region.text}", strict=True):
+                if _OWN_RESULT.search(f"{h.chunk.source.label()}\n{region.text}"):
                     owned |= numbers(region.sentence)
         return [f"number {n} is no record of your own work" for n in sorted(claimed) if n not in owned]
 

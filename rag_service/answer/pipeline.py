@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag_service.answer import prompts
+from rag_service.answer import prompts, quote
 from rag_service.answer.cite import (
     SupportChecker,
     cited_sentences,
@@ -19,19 +19,13 @@ from rag_service.answer.cite import (
     move_source_lines,
     strip_unknown_keys,
 )
-from rag_service.answer.grounding import (
-    Answerability,
-    GroundingChecker,
-    about_notes,
-    asks_own_work,
-    is_personal,
-    specific_terms,
-)
-from rag_service.answer.llm import LLMHandle
-from rag_service.answer.quote import SentenceRanker
-from rag_service.answer.values import wants_one_value
+from rag_service.answer.decide import Decision, decide
+from rag_service.answer.evidence import EvidenceMeter
+from rag_service.answer.frame import Frame, about_notes, asks_own_work, is_personal, parse, specific_terms
+from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.verify import Verifier
 from rag_service.index.store import Filters
+from rag_service.llm.backends import LLMHandle
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.window import clip_hit
 from rag_service.settings import Settings
@@ -68,7 +62,8 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     reason: str | None = None  # why it is refused before generation
     degraded: bool = False  # retrieved by BM25 alone (vector store unreachable)
-    verdict: Answerability | None = None
+    frame: Frame | None = None
+    decision: Decision | None = None
 
 
 @dataclass
@@ -85,8 +80,17 @@ class AnswerPipeline:
         self.settings = settings
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
-        self.grounding = GroundingChecker(settings.answer.min_term_coverage, retriever.index.embedder.is_common_word)
-        self.ranker = SentenceRanker(self.checker, self.grounding.tokenizer, settings.answer)
+        self.grounding = GroundingChecker(retriever.index.embedder.is_common_word)
+        self.meter = EvidenceMeter(
+            self.checker,
+            self.grounding.tokenizer,
+            settings.answer.extractive_lexical_weight,
+            # through the index each time: its BM25 is rebuilt when another process writes (live index)
+            knows=lambda stem: retriever.index.bm25.knows(stem),
+            common=retriever.index.embedder.is_common_word,
+            says=self.grounding.says,
+            specificity=lambda stem: retriever.index.bm25.specificity(stem),
+        )
         index = retriever.index
         self.verifier = Verifier(
             self.checker, self.grounding, settings.answer.support_threshold, paper_cards=lambda: index.paper_cards
@@ -138,34 +142,22 @@ class AnswerPipeline:
             clip_hit(h, limit, specific_terms(question), self.grounding.says) if len(h.chunk.text) > limit else h
             for h in result.hits
         ]
-        # Evidence is judged over the whole candidate pool, as calibrated (eval's best_similarity uses the pool too).
-        best = result.best_similarity
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
-        # Cosine says whether the topic is there; the term check whether the asked fact can be (every backend).
-        opts = self.settings.answer
-        weak = best < opts.min_evidence + opts.weak_band
-        index = self.retriever.index
-        rare = self.grounding.rare_words(question, index.bm25.knows, index.embedder.is_common_word)
-        verdict = self.grounding.answerability(question, hits, opts.weak_band_coverage if weak else None, rare)
-        reason = None
-        # a note's bullet can answer while its whole section's vector is far ("What does weight decay do?": 0.26 for
-        # the chunk, 0.65 for its bullet), so a close passage lifts the floor too
-        close_passage = result.best_passage >= opts.min_passage_evidence
-        if (
-            best < opts.min_evidence
-            and not close_passage
-            and not self.grounding.lexical_match(question, hits, index.embedder.is_common_word)
-        ):
-            reason = "weak_evidence"
-        elif not verdict.answerable:
-            reason = "not_in_sources"
+        # the question parsed once, the evidence measured once, one fitted decision (answer/decide.py)
+        t1 = time.perf_counter()
+        frame = parse(question, self.grounding.tokenizer)
+        evidence = self.meter.measure(frame, hits, result.best_similarity, result.best_passage)
+        decision = decide(evidence, a.decision, a.min_evidence)
+        timings["decide_ms"] = round((time.perf_counter() - t1) * 1000, 2)
+        reason = decision.reason
         return Prepared(
             question=question,
             hits=hits,
             refused=reason is not None,
             timings=timings,
             reason=reason,
-            verdict=verdict,
+            frame=frame,
+            decision=decision,
             degraded=result.degraded,
         )
 
@@ -183,14 +175,12 @@ class AnswerPipeline:
         ]
 
     def extractive(self, prep: Prepared) -> str:
-        """No-LLM answer: the three sentences of the top contexts that best match the question (SentenceRanker),
-        best first (the first is the main claim the check may refuse on: over the 237 answerable golden questions,
-        best first against reading order: false refusals 18 against 21, keywords 163 against 160), each with its
-        key, one per line (a lower-case note line after a space would parse as part of the sentence before it)."""
-        best = self.ranker.ranked(prep.question, prep.hits)[:3]
-        if not best:
-            return prompts.REFUSAL
-        return "\n".join(f"{r.text.rstrip('.')}. [{r.n}]" for r in best)
+        """No-LLM answer: the best-matching evidence sentences that pass the checks, quoted (quote.extractive)."""
+        sentences = prep.decision.evidence.sentences if prep.decision else []
+        asked = self.verifier.asked(prep.hits, prep.question)
+        return quote.extractive(
+            sentences, self.settings.answer.extractive_min_similarity, lambda line: self._holds(prep, line, asked)
+        )
 
     def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
         """Map and check citations; decide refusal."""
@@ -205,15 +195,12 @@ class AnswerPipeline:
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text = self.verifier.strip_unheld_references(prep.hits, text)
-        text, copied = self.verifier.cite_copies(prep.hits, text, prep.question)
-        text, repaired = self.verifier.repair_keys(prep.hits, prep.question, text)
-        repaired |= copied
-        text, inferred = self.verifier.attribute_uncited(prep.hits, text, prep.question)
-        inferred |= repaired
+        asked = self.verifier.asked(prep.hits, prep.question)
+        text, inferred = self.verifier.recite(prep.hits, asked, text)
         text = collapse_keys(text)
-        text, dropped, main_failed = self.verifier.check_claims(prep.hits, prep.question, text)
+        text, dropped, main_failed = self.verifier.check_claims(prep.hits, asked, text)
         if not main_failed:
-            text, weak = self.verifier.drop_unsupported(prep.hits, prep.question, text)
+            text, weak = self.verifier.drop_unsupported(prep.hits, asked, text)
             dropped += weak
         if main_failed or len(drop_keys(text).split()) < 3:  # or keys alone: "[1] [2] [3]"
             timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
@@ -224,8 +211,8 @@ class AnswerPipeline:
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
-        if wants_one_value(prep.question) and not any(
-            self.verifier.gives_asked_value(s, prep.hits, prep.question) for s in sentences
+        if prep.frame is not None and prep.frame.value and not any(
+            self.verifier.gives_asked_value(s, prep.hits, asked) for s in sentences
         ):
             # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
             # hold the value, or the model would have copied it (every answered value question of the golden set did);
@@ -233,15 +220,17 @@ class AnswerPipeline:
             return self._refusal(prep, "no_value", timings, dropped)
         if self.llm is not None and "extractive_fallback_ms" not in timings:
             # decided on the model's own sentences above: the quote never turns a refusal into an answer
-            quote = self.ranker.lead_quote(
-                prep.question,
-                prep.hits,
+            lead = quote.lead_quote(
+                prep.decision.evidence.sentences if prep.decision else [],
+                self.settings.answer.extractive_min_similarity,
                 drop_keys(text),
-                personal=is_personal(prep.question) and not asks_own_work(prep.question),
+                self.grounding.tokenizer,
             )
-            if quote and self._holds(prep, quote):
-                text = f"{text}\n{quote}"
-                inferred |= set(cited_sentences(quote)[0].keys)
+            if not self.settings.answer.lead_quote:
+                lead = None
+            if lead and self._holds(prep, lead, asked):
+                text = f"{text}\n{lead}"
+                inferred |= set(cited_sentences(lead)[0].keys)
                 sentences, citations = self._citations(prep, text, model_keys, inferred)
                 timings["quote_ms"] = round((time.perf_counter() - t0) * 1000 - timings["check_ms"], 2)
         return Answer(
@@ -256,12 +245,12 @@ class AnswerPipeline:
             degraded=prep.degraded,
         )
 
-    def _holds(self, prep: Prepared, sentence: str) -> bool:
+    def _holds(self, prep: Prepared, sentence: str, asked: str) -> bool:
         """A sentence the system adds passes the claim check and the support check the model's sentences pass."""
-        kept, dropped, _ = self.verifier.check_claims(prep.hits, prep.question, sentence)
+        kept, dropped, _ = self.verifier.check_claims(prep.hits, asked, sentence)
         if dropped:
             return False
-        _, weak = self.verifier.drop_unsupported(prep.hits, prep.question, kept)
+        _, weak = self.verifier.drop_unsupported(prep.hits, asked, kept)
         return not weak
 
     def _citations(
@@ -315,12 +304,13 @@ class AnswerPipeline:
     def _near_miss(self, prep: Prepared) -> str:
         """Say what the sources do have ("They mention QLoRA (notes › Fine-tuning) but say nothing about validation
         accuracy"), so a refusal still points somewhere."""
-        v = prep.verdict
-        usable = [h for h in prep.hits if h.chunk.source.type == "note"] if v and v.personal else prep.hits
-        if v is None or not v.found or not usable:
+        d, f = prep.decision, prep.frame
+        usable = [h for h in prep.hits if h.chunk.source.type == "note"] if f and f.personal else prep.hits
+        if d is None or not d.evidence.found or not d.evidence.weakest or not usable:
             return prompts.REFUSAL
+        e = d.evidence
         return prompts.NEAR_MISS.format(
-            found=", ".join(v.found[:3]), where=usable[0].chunk.source.label(), missing=", ".join(v.missing[:3])
+            found=", ".join(e.found[:3]), where=usable[0].chunk.source.label(), missing=", ".join(e.weakest[:3])
         )
 
     def warm_up(self) -> None:

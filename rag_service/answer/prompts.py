@@ -47,6 +47,9 @@ SYSTEM = Prompt(
     frozenset(),
 )
 
+# A source sentence shown under a model's answer (quote.lead_quote)
+LEAD_QUOTE = Prompt("lead_quote", 'In the source\'s words: "{text}." [{n}]', frozenset({"text", "n"}))
+
 CONTEXT = Prompt("context", "[{n}] ({label})\n{text}", frozenset({"n", "label", "text"}))
 
 QUESTION = Prompt(
@@ -76,4 +79,4 @@ Standalone question:""",
     frozenset({"history", "message"}),
 )
 
-ALL = (SYSTEM, CONTEXT, QUESTION, CONDENSE, NEAR_MISS)
+ALL = (SYSTEM, CONTEXT, QUESTION, CONDENSE, NEAR_MISS, LEAD_QUOTE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag_service.index.bm25 import Tokenizer
+from rag_service.answer import lexicon
 
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", re.I)
 _YEAR = re.compile(r"^(19\d\d|20[0-3]\d)$")
@@ -22,25 +22,6 @@ _MEASURES = (
     r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate|value"
 )
 _VALUE_NOUN = re.compile(rf"\b({_MEASURES})\b", re.I)
-# A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ...")
-_OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
-# The same without the plural "we", which notes copy from textbooks and papers ("i.e. we needed no extra bits")
-_OWN_RESULT = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
-# "Which papers do I list ...", "What did I note ...": verbs of note-taking, whose "I" asks what the notes hold
-NOTE_VERBS = r"list|note|write|wrote|written|mention|bookmark|save|recommend|read|say|describe|summari[sz]e"
-# "according to my notes", "my ReAct notes", "my reading list": about the notes themselves, not the user's own work
-ABOUT_NOTES = re.compile(r"\bmy\s+(?:\S+\s+){0,2}?(notes?|reading list|reading guide|study notes)\b", re.I)
-# Words that say how a question is asked, not what it asks about.
-GENERIC = frozenset(
-    Tokenizer()(
-        "what which who whom whose when where why how many much did does do use used using get got reach reached "
-        "value number kind type way according note notes paper papers source sources say said mention mentioned "
-        "describe explain tell give list main key final exact exactly own actual actually example called "
-        "et al etc vs"  # "Wei et al." names authors by a Latin tag, not a term to find
-    )
-)
-
-
 def normalise_number(raw: str) -> str:
     """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1e3' -> '1000', '1.2' -> '1.2'."""
     text = raw.replace(",", "")
@@ -112,22 +93,6 @@ def asks_value(question: str) -> bool:
     return bool(_HOW.search(question) or _VALUE_NOUN.search(question))
 
 
-# "what temperature does X recommend", "what is the context length of X": a question that wants one number of a thing
-_WANTS_VALUE = re.compile(
-    r"^\W*(?:(?:below|above|under|over|at|to|from|by|for|in|up\s+to)\s+)?"  # "Below what parameter count ..."
-    r"(?:(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w-]+\s+){0,2}?(?:"
-    + _MEASURES
-    + r")\s+(?:of|did|does|do|is|was|were|are|has|have|had|for)\b)",
-    re.I,
-)
-
-
-def wants_one_value(question: str) -> bool:
-    """Stricter than asks_value: "how many/much ..." or "what <measure> does/is/of ...", not "what does the cost
-    measure" or "what is the trade-off of chunk size"."""
-    return bool(_HOW.search(question) or _WANTS_VALUE.search(question))
-
-
 _NUMBER_WORDS = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
     r"thousands?|millions?|billions?|trillions?|half|third|quarter|twice|double|triple|dozens?)\b",
@@ -141,33 +106,6 @@ def gives_a_value(text: str) -> bool:
     text = re.sub(r"\b[A-Za-z][\w.]*-[\w.-]*\d[\w.-]*", " ", text)
     text = re.sub(r"\b\w*[A-Za-z]\w*\d\w*[A-Za-z]\w*", " ", text)  # "3Blue1Brown", "Qwen2.5-Coder": names too
     return bool(stated_numbers(text) or _NUMBER_WORDS.search(text))
-
-
-def own_work(text: str, strict: bool = False) -> bool:
-    """The text records something the user did: "I", "my", "we", "experiments", "tried" (``strict``: not "we")."""
-    return (_OWN_RESULT if strict else _OWN_WORK).search(text) is not None
-
-
-def asked_value(question: str, tokenizer: Callable[[str], list[str]]) -> str | None:
-    """The attribute a value question asks for, None for other questions: "how many warmup steps" -> warmup steps,
-    "what accuracy" -> accuracy, "my final validation accuracy" -> validation accuracy (its qualifier too: a bare
-    "99% accuracy" is not it). "" when it asks a value without naming one ("how large was it")."""
-    question = re.sub(r"['’]s\b", "", question)  # "the Transformer's learning rate": no word "s"
-    how = _HOW.search(question)
-    if how:
-        phrase = _leading_words(re.findall(r"[\w-]+", question[how.end() :])[:3], tokenizer)
-        if phrase:
-            return " ".join(phrase)
-    noun = _VALUE_NOUN.search(question)
-    if noun:
-        qualifiers: list[str] = []
-        for word in reversed(re.findall(r"[A-Za-z][\w-]*", question[: noun.start()])[-2:]):
-            stems = tokenizer(word)
-            if not stems or stems[0] in GENERIC:
-                break
-            qualifiers.insert(0, word)
-        return " ".join([*qualifiers, noun.group(1)])
-    return "" if how else None
 
 
 _WH_NOUN = re.compile(
@@ -195,7 +133,7 @@ def _leading_words(words: list[str], tokenizer: Callable[[str], list[str]]) -> l
     out: list[str] = []
     for word in words:
         stems = tokenizer(word)
-        if not stems or stems[0] in GENERIC:
+        if not stems or stems[0] in lexicon.GENERIC:
             break
         out.append(word)
     return out

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentences, split_sentences
+from rag_service.answer.frame import specific_terms
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.names import coined_names
 from rag_service.answer.values import gives_a_value, is_number, is_number_dump, numbers
@@ -34,6 +35,8 @@ class Verifier:
         self.grounding = grounding
         self.threshold = support_threshold
         self.paper_cards = paper_cards  # paper id -> card, read for the names a paper coins; None: no such names
+        # a copy: one context holds this share of a sentence's words while what it cites holds at most cited_share
+        self.copy_share, self.cited_share = 0.9, 0.6
 
     def coined(self, hits: list[ScoredChunk]) -> dict[str, tuple[str, ...]]:
         """Paper id -> the names it coins, for the papers among the hits: read once per answer, not per sentence."""
@@ -52,6 +55,16 @@ class Verifier:
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
         names = [n for p in papers if p in coined for n in coined[p]] + [n for h in hits for n in h.window_names]
         return f"{text}\n({', '.join(names)})" if names else text
+
+    def asked(self, hits: list[ScoredChunk], question: str) -> str:
+        """The question as the claim checks read it: a name no context holds ("llama2" over notes that write "llma 2",
+        "En→Fr" over "English-to-French") was weighed by the answerability decision and is no reason to drop a
+        sentence; a name some context holds still binds an answer's value to the context that names it."""
+        said = "\n".join(h.chunk.index_text for h in hits)
+        unheld = [t for t in specific_terms(question) if not is_number(t) and not self.grounding.says(t, said)]
+        for name in unheld:
+            question = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", question)
+        return question
 
     def strip_unheld_references(self, hits: list[ScoredChunk], text: str) -> str:
         """Small models add references of their own: "Transitivity ... might not work in model comparison
@@ -166,9 +179,9 @@ class Verifier:
     def _passes(
         self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int], coined: dict[str, tuple[str, ...]]
     ) -> bool:
-        """The cited contexts, together, support the sentence and hold its numbers and names."""
+        """The cited contexts, together, support the sentence and hold its numbers and names (the test check_claims
+        applies afterwards, so a sentence is never re-cited to a context that then fails it)."""
         cited = [hits[n - 1] for n in keys]
-        # the same test check_claims applies afterwards, or a sentence is re-cited to a context that then fails it
         return self.entails(
             sentence, _text(cited), _all_papers(cited), question, headed=self._headed(cited, coined)
         ) and not (
@@ -176,135 +189,55 @@ class Verifier:
             or self.grounding.unowned_numbers(sentence, cited, question)
         )
 
-    def repair_keys(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
-        """Small models often number a true sentence with the wrong source ("[3]" for what [4] says). A cited
-        sentence its sources do not support, but one other context fully does (support and claim check), is
-        re-cited to that context; such keys are marked ``inferred``. Sentences no context supports are left for the
-        claim check to drop."""
-        repaired: set[int] = set()
+    def recite(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
+        """Each sentence cited to where it is said, so its deep link opens there. A small model numbers a true sentence
+        with the wrong source, with one that merely supports it, or with none. A sentence is re-cited when what it
+        cites fails the support or claim check, or when one other context holds (nearly) all of its words while what
+        it cites holds few (a copy, inflected or not): to the passing context holding most of its words, then the best
+        supporting. A short list item ("DSPy") goes to the first context holding it word for word. Keys marked
+        ``inferred``; a sentence no context passes is left for the claim check."""
+        moved: set[int] = set()
         coined = self.coined(hits)
+        words = [set(self.checker.tokenizer(h.chunk.text, closed_compounds=False)) for h in hits]
         for raw in split_sentences(text):
             parsed = cited_sentences(raw)
-            if len(parsed) != 1 or not parsed[0].keys or len(parsed[0].text.split()) < 4:
+            if len(parsed) != 1:
                 continue
             sent = parsed[0]
             keys = [n for n in sent.keys if 0 < n <= len(hits)]
-            if not keys or self._passes(hits, question, sent.text, keys, coined):
+            if len(sent.text.split()) < 3:
+                item = _squeezed(re.sub(r"^[\s*•\-\d.)]+", "", sent.text)).strip()
+                verbatim = [n for n, h in enumerate(hits, start=1) if len(item) >= 3 and f" {item} " in _squeezed(h)]
+                if not keys and verbatim and sent.text in text:
+                    text = text.replace(sent.text, f"{sent.text} [{verbatim[0]}]", 1)
+                    moved.add(verbatim[0])
                 continue
-            scored = sorted(
-                ((self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)),
-                reverse=True,
-            )
-            better = next(
+            own = set(self.checker.tokenizer(sent.text, closed_compounds=False))  # "resource-intensive": two words
+            share = [len(own & w) / len(own) if own else 0.0 for w in words]
+            cited_share = len(own & set().union(*(words[n - 1] for n in keys))) / len(own) if keys and own else 0.0
+            copied = max(share, default=0.0) >= self.copy_share and cited_share <= self.cited_share
+            holds = bool(keys) and self._passes(hits, question, sent.text, keys, coined)
+            if holds and not copied:
+                continue
+            support = [self.checker.support(sent.text, h.chunk.text).score for h in hits]
+            order = sorted(range(len(hits)), key=lambda i: (-share[i] if copied else 0.0, -support[i]))
+            to = next(
                 (
-                    n
-                    for score, n in scored
-                    if n not in keys
-                    and score >= self.threshold
-                    and self._passes(hits, question, sent.text, [n], coined)
+                    i + 1
+                    for i in order
+                    if i + 1 not in keys
+                    and (not holds or share[i] >= self.copy_share)  # a passing key moves only to the copy's source
+                    and support[i] >= self.threshold
+                    and self._passes(hits, question, sent.text, [i + 1], coined)
                 ),
                 None,
             )
-            if better is not None:
-                text = text.replace(raw, _recited(raw, better), 1)
-                repaired.add(better)
-        return text, repaired
-
-    def cite_copies(self, hits: list[ScoredChunk], text: str, question: str = "") -> tuple[str, set[int]]:
-        """A sentence the model copied from one context but numbered with another that merely supports it is
-        re-cited to the context it was copied from, so its deep link opens where it is said. Copied: most of its
-        word 4-grams are there and few are in what it cites ("Vertical model parallelism means splitting the model
-        layer-by-layer. [2]", copied from [1]); or, inflected as small models do, that context holds all but a tenth
-        of its words, what it cites at most 60% of them, and that context passes the support and claim checks alone
-        ("Comparing models requires many rounds of comparisons, which is resource-intensive. [2]": [1] says
-        "comparing models require many rounds of comparisons", [2] only "resource-intensive"). Keys marked
-        ``inferred``."""
-        moved: set[int] = set()
-        grams = [_grams(_squeezed(h)) for h in hits]
-        words = [set(self.checker.tokenizer(h.chunk.text, closed_compounds=False)) for h in hits]
-        coined = self.coined(hits)
-        for raw in split_sentences(text):
-            parsed = cited_sentences(raw)
-            if len(parsed) != 1 or not parsed[0].keys:
-                continue
-            sent = parsed[0]
-            keys = [n for n in sent.keys if 0 < n <= len(hits)]
-            if not keys:
-                continue
-            to = self._copied_from(hits, grams, sent.text, keys) or self._worded_from(
-                hits, words, question, sent.text, keys, coined
-            )
-            if to:
+            if to is None and not keys and support and max(support) >= self.threshold:
+                to = order[0] + 1  # uncited and supported: the best source, though a check may drop it later
+            if to is not None and raw in text:
                 text = text.replace(raw, _recited(raw, to), 1)
                 moved.add(to)
         return text, moved
-
-    @staticmethod
-    def _copied_from(hits: list[ScoredChunk], grams: list[set[tuple[str, ...]]], sentence: str, keys: list[int]) -> int:
-        """The key of the context the sentence's word 4-grams come from, when it cites another; 0 if none."""
-        own = _grams(_squeezed(sentence))
-        if len(own) < 4:
-            return 0
-        share = [len(own & g) / len(own) for g in grams]
-        best = max(range(len(hits)), key=lambda i: share[i])
-        return best + 1 if best + 1 not in keys and share[best] >= 0.7 and max(share[n - 1] for n in keys) < 0.3 else 0
-
-    def _worded_from(
-        self,
-        hits: list[ScoredChunk],
-        words: list[set[str]],
-        question: str,
-        sentence: str,
-        keys: list[int],
-        coined: dict[str, tuple[str, ...]],
-    ) -> int:
-        """The key of the one context holding (nearly) all of the sentence's words, when what it cites holds few of
-        them and that context alone passes the checks; 0 if none."""
-        own = set(self.checker.tokenizer(sentence, closed_compounds=False))  # "resource-intensive" is two words
-        if len(own) < 4:
-            return 0
-        cited = set().union(*(words[n - 1] for n in keys))
-        share = [len(own & w) / len(own) for w in words]
-        best = max(range(len(hits)), key=lambda i: share[i])
-        if best + 1 in keys or share[best] < 0.9 or len(own & cited) / len(own) > 0.6:
-            return 0
-        return best + 1 if self._passes(hits, question, sentence, [best + 1], coined) else 0  # support + claims
-
-    def attribute_uncited(self, hits: list[ScoredChunk], text: str, question: str = "") -> tuple[str, set[int]]:
-        """Small local models often cite only the last line of a list, or not at all. A sentence without a key gets
-        the key of the context that supports it best, when that support passes the threshold (a list item of one or
-        two words, of the first context that holds it word for word); such keys are marked ``inferred`` in the
-        response. Of the contexts that pass, the best one that also holds the sentence's numbers and names is taken:
-        "α = 10^-2" is cited to the page that states it, not to a page of the same paper that reads closer but lacks
-        the number (the claim check would then drop a true sentence for the key it was given). Unsupported, uncited
-        sentences stay as they are (and count against support)."""
-        inferred: set[int] = set()
-        coined = self.coined(hits)
-        for sent in cited_sentences(text):
-            if sent.keys:
-                continue
-            if len(sent.text.split()) < 3:
-                # a short list item ("DSPy", "Model size") is too short to score: it is cited to the first
-                # context that holds it word for word
-                item = _squeezed(re.sub(r"^[\s*•\-\d.)]+", "", sent.text)).strip()
-                holds = [n for n, h in enumerate(hits, start=1) if len(item) >= 3 and f" {item} " in _squeezed(h)]
-                n = holds[0] if holds else 0
-                if n and sent.text in text:
-                    text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
-                    inferred.add(n)
-                continue
-            scored = [(self.checker.support(sent.text, h.chunk.text).score, n) for n, h in enumerate(hits, start=1)]
-            score, n = max(scored)
-            holding = (
-                m
-                for sc, m in sorted(scored, reverse=True)
-                if sc >= self.threshold and self._passes(hits, question, sent.text, [m], coined)
-            )
-            n = next(holding, n)
-            if score >= self.threshold and sent.text in text:
-                text = text.replace(sent.text, f"{sent.text} [{n}]", 1)
-                inferred.add(n)
-        return text, inferred
 
 
 def _recited(raw: str, key: int) -> str:
@@ -325,11 +258,6 @@ def _squeezed(hit: ScoredChunk | str) -> str:
     """Lowercase words between single spaces, for a word-for-word match."""
     text = hit if isinstance(hit, str) else hit.chunk.text
     return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
-
-
-def _grams(squeezed: str, n: int = 4) -> set[tuple[str, ...]]:
-    words = squeezed.split()
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def _tidy(text: str) -> str:

@@ -12,8 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag_service.answer.llm import LLMUnavailableError
 from rag_service.api.admission import BusyError
+from rag_service.llm.backends import LLMUnavailableError
 from rag_service.types import BadRequestError
 
 log = logging.getLogger("notes_rag.api")

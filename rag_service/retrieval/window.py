@@ -137,7 +137,7 @@ def _window_chunk(hit: Chunk, parts: list[Chunk], text: str) -> Chunk:
 def clip_hit(hit: ScoredChunk, limit: int, names: list[str], says: Callable[[str, str], bool]) -> ScoredChunk:
     """The hit cut to the prompt's budget around its matched chunk. The question's names the cut-off part of the
     window holds go along (names only, no numbers): a claim that repeats the question's "RLHF" is about the section
-    that says "RLHF", though the part the prompt shows does not (fresh15 q453, DPO §5.2). ``says(name, text)``
+    that says "RLHF", though the part the prompt shows does not. ``says(name, text)``
     is the claim check's own name matcher, so a name is carried exactly when that check would miss it."""
     text = clip(hit.chunk.text, hit.hit_span, limit)
     held = [n for n in dict.fromkeys(names) if says(n, hit.chunk.text) and not says(n, text)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag_service.answer.models import assemble
+from rag_service.llm.models import assemble
 from rag_service.settings import Settings
 
 

@@ -1,0 +1,103 @@
+"""The question parsed once: what it is about, the names and numbers it hinges on, and what kind of answer it wants.
+
+Every later step (the answerability decision, the claim checks, the extractive ranker) reads this frame instead of
+re-parsing the question with a regex of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag_service.answer import lexicon
+from rag_service.answer.values import is_number, numbers
+from rag_service.index.bm25 import Tokenizer
+
+_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9'-]*")
+
+
+def specific_terms(text: str) -> list[str]:
+    """Names a question or claim hinges on: words with a capital after the first letter or a digit (QLoRA, GPT-3,
+    Mistral-7B), all-caps words (BLEU, ROUGE-L), and capitalised words not opening a sentence."""
+    out: list[str] = []
+    # possessives: "LangGraph's" -> "LangGraph"; alternatives: "BART/T5" names BART and T5, each on its own
+    text = re.sub(r"(?<=[A-Za-z0-9])/(?=[A-Za-z])", " ", re.sub(r"['’]s\b", "", text))
+    for m in _TERM.finditer(text):
+        word = m.group()
+        first = m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", '"'))
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if not letters or len(word) < 2 or word.lower() in lexicon.PRONOUN_I:
+            continue
+        named = (
+            any(c.isdigit() for c in word)
+            or any(c.isupper() for c in word[1:])
+            or (letters.isupper() and len(letters) >= 2)
+            or (word[0].isupper() and not first)
+        )
+        if not named:
+            continue
+        # in a compound only the named parts must match: "Inner-Monologue-style" -> Inner, Monologue; a compound
+        # without a real name in it ("Q/8", "2-byte") is arithmetic or a number + unit, checked as numbers
+        parts = [p for p in re.split(r"[-/]", word) if p]
+        named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() for c in p)]
+        if len(parts) > 1 and not any(len(p) > 1 and p[:1].isupper() for p in named_parts):
+            continue
+        out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
+    return out
+
+
+def about_notes(question: str) -> bool:
+    """The question names the notes as its source ("according to my notes", "my model table", "in the post")."""
+    return bool(lexicon.ABOUT_NOTES.search(question))
+
+
+def is_personal(question: str) -> bool:
+    """First person outside a mention of the notes themselves: the user asks about their own work or setting."""
+    return bool(question) and bool(lexicon.PERSONAL.search(lexicon.ABOUT_NOTES.sub("the notes", question)))
+
+
+def asks_own_work(question: str) -> bool:
+    """Personal, unless the first person only asks what the notes hold ("Which papers do I list ...?", "I remember X
+    being ..."), names the notes as where it is ("in my notes") or asks for advice ("When should I choose ...?")."""
+    if about_notes(question):  # "in my finetuning code", "according to my notes": where it is written down
+        return False
+    return is_personal(lexicon.ADVICE.sub("one", lexicon.NOTES_HOLD.sub("the notes hold", question)))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One question, parsed."""
+
+    text: str
+    content: tuple[str, ...]  # content stems: the question's words beyond how it asks
+    surface: tuple[str, ...]  # the word of the question each content stem came from (same order)
+    names: tuple[str, ...]  # specific terms that are not numbers
+    numbers: frozenset[str]
+    personal: bool  # about the user's own work (not about what the notes hold)
+    value: bool  # asks for an amount: "how many/much ...", "what <measure> ..."
+
+    @property
+    def about_notes(self) -> bool:
+        return about_notes(self.text)
+
+
+def parse(question: str, tokenizer: Tokenizer) -> Frame:
+    """The frame of ``question``."""
+    plain = re.sub(r"['’]s\b", "", question)
+    stems: dict[str, str] = {}
+    for word in _WORD.findall(plain):
+        for stem in tokenizer(word):
+            if stem not in lexicon.GENERIC and not stem[:1].isdigit():
+                stems.setdefault(stem, word)
+    names = tuple(dict.fromkeys(t for t in specific_terms(plain) if not is_number(t)))
+    return Frame(
+        text=question,
+        content=tuple(stems),
+        surface=tuple(stems.values()),
+        names=names,
+        # GPT-4's 4 and Mistral-7B's 7B are parts of names, not numbers asked about
+        numbers=frozenset(numbers(re.sub("|".join(re.escape(t) for t in names) or "^$", " ", plain))),
+        personal=asks_own_work(question),
+        value=bool(lexicon.ASKS_VALUE.search(question)),
+    )

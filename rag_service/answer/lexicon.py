@@ -1,0 +1,80 @@
+"""English word lists the answer step reads, as data in one place (no list here names a file or a question)."""
+
+from __future__ import annotations
+
+import re
+
+from rag_service.index.bm25 import Tokenizer
+
+PRONOUN_I = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
+
+# "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
+PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
+
+# Kinds of document a user keeps: "according to my notes", "my model table", "my write-up" ask what the notes hold
+_DOCUMENTS = (
+    r"notes?|notebook|table|list|reading list|summary|summaries|post|posts|blog|write-?ups?|article|guide|page|docs?|"
+    r"handbook|wiki|cheat ?sheet|section|bookmarks|jottings|code|script|snippet|example|slides"
+)
+ABOUT_NOTES = re.compile(rf"\b(?:my|our)\s+(?:[\w-]+\s+){{0,2}}?(?:{_DOCUMENTS})\b", re.I)
+
+# Verbs of note-taking: "Which papers do I list ...", "What did I note ...", "did we write", "I remember X being ..."
+# ask what the notes hold, not what the user did
+NOTE_VERBS = (
+    r"list|note|noted|write|wrote|written|jot|jotted|mention|bookmark|save|saved|recommend|read|say|said|describe|"
+    r"summari[sz]e|call|explain|cite|link|keep|kept|put|have|compare|find|found|collect|collected|gather|record|"
+    r"recorded|track|log|highlight|remember|recall|think|believe|learn|learned|understand"
+)
+NOTES_HOLD = re.compile(
+    rf"\b(?:(?:do|did|have|had|does)\s+(?:I|we)|I|we)\s+(?:(?:once|already|first)\s+)?(?:{NOTE_VERBS})\b", re.I
+)
+# "When should I choose RAG?", "How can I speed up inference?": first person asking for advice, not about own work
+ADVICE = re.compile(r"\b(?:should|shall|can|could|might|would|must|may)\s+(?:I|we)\b|\b(?:do|would)\s+I\s+need\b", re.I)
+
+# A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ...")
+OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+
+# A question that asks for an amount
+_MEASURES = (
+    r"score|accuracy|rate|size|cost|speed-?up|latency|throughput|perplexity|bleu|rouge\S*|f1|elo|rank|"
+    r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|value|"
+    r"dimensions?|parameters?|params"
+)
+ASKS_VALUE = re.compile(
+    rf"\bhow (?:many|much|long|large|big|fast|often|high|low)\b|\bwhat (?:\w+ )?(?:{_MEASURES})\b", re.I
+)
+
+# Words that say how a question is asked, not what it asks about.
+GENERIC = frozenset(
+    Tokenizer()(
+        "what which who whom whose when where why how many much did does do use used using get got reach reached "
+        "value number kind type way according note notes paper papers source sources say said mention mentioned "
+        "describe explain tell give list main key final exact exactly own actual actually example called "
+        "post posts blog article write wrote written remember recall quick again also just "
+        "et al etc vs"  # "Wei et al." names authors by a Latin tag, not a term to find
+    )
+)
+
+# Month names and their numbers: a date is one date however written ("April 2024", "09/04/2024", "2024-04")
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+MONTH_NAMES = ("", *[next(k for k, v in MONTHS.items() if v == i) for i in range(1, 13)])
