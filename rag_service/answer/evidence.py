@@ -11,9 +11,8 @@ Each signal is one general measure, in [0, 1] unless said (no signal is a veto; 
 - ``specific_missing``: the share of the question's names and numbers the evidence lacks;
 - ``rare_missing``: words of the question that no source uses and that are not everyday English (0, 1 or 2);
 - ``slot`` / ``slot_min``: the best single place that can answer: over the sentences closest to the question (each
-  read with its parent bullets or table header and its headings), the mean (weighted by how much each word singles
-  out a place: BM25's idf) / the least soft credit of the question's words; for an amount only sentences that state
-  a number count;
+  read with its parent bullets or table header and its headings), the mean / the least soft credit of the
+  question's words; for an amount only sentences that state a number count;
 - ``own_slot``: ``slot`` over the places that record the user's own doing, for a question about their own work
   (``slot`` for any other question);
 - ``value_gap``: an amount is asked and none of the sentences closest to the question states a number.
@@ -116,7 +115,6 @@ class EvidenceMeter:
         knows: Callable[[str], bool],
         common: Callable[[str], bool],
         says: Callable[[str, str], bool],
-        specificity: Callable[[str], float] = lambda stem: 1.0,
     ) -> None:
         self.checker = checker
         self.tokenizer = tokenizer
@@ -124,7 +122,6 @@ class EvidenceMeter:
         self.knows = knows  # a stem some source uses
         self.common = common  # an everyday English word
         self.says = says  # the text holds the name (the claim check's own matcher)
-        self.specificity = specificity  # how much a stem singles out a place (BM25's idf, scaled to [0.1, 1])
         self.places = 12  # sentences read as places that can answer
 
     def sentences(self, frame: Frame, hits: list[ScoredChunk], limit: int = 4) -> list[Sentence]:
@@ -177,15 +174,9 @@ class EvidenceMeter:
         # the counterpart of a paraphrased word is in the sentences closest to the question (and their headings)
         near = sentences[: self.places]
         credit, per_place = self._soft_credit(frame, held, joined, near)
-        eligible = [
-            i
-            for i, x in enumerate(near)
-            if (not frame.value or stated_numbers(x.text))
-        ]
+        eligible = [i for i, x in enumerate(near) if (not frame.value or stated_numbers(x.text))]
         owned = [i for i in eligible if near[i].own or not frame.personal]
-        # a word that singles out a place counts more than one every note uses ("QLoRA" against "set", "model")
-        weight = np.array([self.specificity(w) for w in content]) if content else np.ones(0)
-        placed = [float(np.average(c, weights=weight)) for c in per_place] if content else [1.0] * len(near)
+        placed = [float(np.mean(c)) if content else 1.0 for c in per_place]
         slot = max((placed[i] for i in eligible), default=0.0) if content else 1.0
         slot_min = max((float(np.min(per_place[i])) for i in eligible), default=0.0) if content else 1.0
         own_slot = max((placed[i] for i in owned), default=0.0) if content else 1.0

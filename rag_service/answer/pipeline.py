@@ -89,7 +89,6 @@ class AnswerPipeline:
             knows=lambda stem: retriever.index.bm25.knows(stem),
             common=retriever.index.embedder.is_common_word,
             says=self.grounding.says,
-            specificity=lambda stem: retriever.index.bm25.specificity(stem),
         )
         index = retriever.index
         self.verifier = Verifier(

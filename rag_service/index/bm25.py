@@ -208,15 +208,6 @@ class BM25Index:
         i = bisect.bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
-    def specificity(self, stem: str) -> float:
-        """How much a stem singles out a place, from its document frequency: log(N / df) / log(N), in [0.1, 1]; 1
-        for a stem no document holds ("model" in a notes corpus weighs less than "QLoRA")."""
-        n = len(self.ids)
-        df = len(self.postings.get(stem, ()))
-        if n < 2 or df == 0:
-            return 1.0
-        return max(0.1, min(1.0, float(np.log(n / df) / np.log(n))))
-
     def __len__(self) -> int:
         return len(self.ids)
 
