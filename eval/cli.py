@@ -285,6 +285,10 @@ def eval_answers(
             )
         )
     Console(width=140).print(table)
+    d = make_settings(data_dir).answer.decision
+    typer.echo(
+        f"decision (fitted on the dev split, `eval fit`): weights {d.weights}, bias {d.bias}, threshold {d.threshold}"
+    )
     if dump:
         ans.dump(rows, dump)
 

@@ -32,6 +32,7 @@ class Support:
     quote: str
 
 
+_IMAGE_OR_TAG = re.compile(r"!\[[^\]]*\]\([^)]*\)|</?[A-Za-z][^<>]{0,300}>")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|file:|/)[^)]*\)")
 _FROM_KEY = re.compile(r"\((?:from|see|source:?|per)\s*(\[\d+\])\)", re.I)
 # "..., as stated in [1]." / "... which is listed in source [2]." / "... from sources [2].": where, said in words
@@ -47,6 +48,7 @@ def clean_answer(text: str, labels: list[str]) -> str:
     """Prose with [n] markers only: context labels the model copied from the prompt ("[1] (Flow Engineering)",
     "[Flow Engineering]") go, "(from [1])" and a closing "as stated in [1]" become "[1]", markdown links keep their
     text."""
+    text = _IMAGE_OR_TAG.sub(" ", text)  # an answer is prose: a source's images and HTML tags are not carried
     for _ in range(3):  # a link around a link ("[Model merging]([https://x](https://x))") unwraps from inside
         text, n = _MD_LINK.subn(r"\1", text)
         if not n:

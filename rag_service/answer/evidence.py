@@ -135,8 +135,10 @@ class EvidenceMeter:
                 parts = [(r.sentence, r.frame[-300:]) for r in regions(hit.chunk.text)]
             else:
                 parts = [(sent, "") for sent in split_sentences(hit.chunk.text)]
-            own = bool(lexicon.OWN_WORK.search(f"{heading}\n{hit.chunk.text}")) and src.type == "note"
+            lead = "\n".join(hit.chunk.text.splitlines()[:2])  # a section's opening line: "Experiments of ...:"
             for sent, above in parts:
+                # the place records the user's doing: its headings, the section's opening, its frame or itself say so
+                own = src.type == "note" and bool(lexicon.OWN_WORK.search(f"{heading}\n{lead}\n{above}\n{sent}"))
                 clean = _BULLET.sub("", sent).strip()
                 if len(clean.split()) >= 3 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
                     found.append((n, clean, heading, above, own))

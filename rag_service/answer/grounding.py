@@ -32,8 +32,6 @@ _PERSONAL = lexicon.PERSONAL
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
-# a record of the user's own result: first person or an experiment, not the "we" notes copy from papers
-_OWN_RESULT = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
 
 __all__ = ["GroundingChecker", "about_notes", "asks_own_work", "is_personal", "numbers", "specific_terms"]
 
@@ -179,7 +177,7 @@ class GroundingChecker:
             if h.chunk.source.type != "note":
                 continue
             for region in regions(h.chunk.text):
-                if _OWN_RESULT.search(f"{h.chunk.source.label()}\n{region.text}"):
+                if lexicon.OWN_WORK.search(f"{h.chunk.source.label()}\n{region.text}"):
                     owned |= numbers(region.sentence)
         return [f"number {n} is no record of your own work" for n in sorted(claimed) if n not in owned]
 

@@ -31,8 +31,9 @@ NOTES_HOLD = re.compile(
 # "When should I choose RAG?", "How can I speed up inference?": first person asking for advice, not about own work
 ADVICE = re.compile(r"\b(?:should|shall|can|could|might|would|must|may)\s+(?:I|we)\b|\b(?:do|would)\s+I\s+need\b", re.I)
 
-# A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ...")
-OWN_WORK = re.compile(r"(?i:\b(?:my|we|our|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
+# A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ..."); not
+# "we", which notes copy from papers and textbooks ("we needed no extra bits")
+OWN_WORK = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
 
 # A question that asks for an amount
 _MEASURES = (
