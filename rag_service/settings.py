@@ -14,21 +14,21 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # fitted by `notes-rag eval fit` (see DecisionSettings)
 _DECISION_WEIGHTS: dict[str, float] = {
-    "chunk_cos": 1.21,
-    "passage_cos": 2.365,
-    "sent_cos": 2.377,
-    "sent_share": 0.261,
-    "coverage": -0.328,
-    "soft_min": -1.119,
-    "specific_missing": -1.081,
-    "rare_missing": 0.748,
-    "slot": 1.308,
-    "slot_min": 0.487,
-    "own_slot": 3.85,
-    "value_gap": -0.733,
+    "chunk_cos": 1.282,
+    "passage_cos": 2.403,
+    "sent_cos": 2.417,
+    "sent_share": 0.033,
+    "coverage": -0.285,
+    "soft_min": -1.062,
+    "specific_missing": -1.211,
+    "rare_missing": 0.782,
+    "slot": 1.128,
+    "slot_min": 0.355,
+    "own_slot": 4.175,
+    "value_gap": -0.794,
 }
-_DECISION_BIAS = -6.41
-_DECISION_THRESHOLD = 0.45
+_DECISION_BIAS = -6.311
+_DECISION_THRESHOLD = 0.49
 
 
 class _Group(BaseModel):
