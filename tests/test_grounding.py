@@ -218,7 +218,10 @@ def test_an_answer_to_a_question_about_my_work_cannot_come_from_a_paper() -> Non
     assert g.claim_problems(sentence, table, True, "What validation accuracy does LoRA reach?") == []
 
 
-@pytest.mark.xfail(reason="issue 25 in progress: written for the old gate / first decision fit, not yet re-checked against the fitted decision", strict=False)
+@pytest.mark.xfail(
+    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
+    strict=False,
+)
 def test_a_personal_value_needs_a_place_that_records_the_users_own_work(pipeline) -> None:  # type: ignore[no-untyped-def]
     # a textbook's "99% accuracy" is no record of the user's run; a dated experiment that states a number is
     from rag_service.answer.decide import probability
@@ -385,7 +388,10 @@ def test_a_number_is_checked_where_the_notes_state_it() -> None:
     assert g.unbound_numbers("The formula estimating GPU memory is M = (P x (Q/8)) x 1.2.", [formula], asked) == []
 
 
-@pytest.mark.xfail(reason="issue 25 in progress: written for the old gate / first decision fit, not yet re-checked against the fitted decision", strict=False)
+@pytest.mark.xfail(
+    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
+    strict=False,
+)
 def test_a_value_of_the_notes_must_be_stated_of_what_is_asked(pipeline) -> None:  # type: ignore[no-untyped-def]
     # the notes give 0.7 "for creative use" and name no temperature for code generation
     prep = pipeline.prepare("What temperature does Chip Huyen recommend for code generation?", [])
@@ -464,7 +470,10 @@ def test_short_list_items_are_cited_to_the_context_that_holds_them(pipeline) -> 
     assert answer.answer == f"1. Open Prompt [{n}]\n2. DSPy [{n}]\n3. TextGrad [{n}]"
 
 
-@pytest.mark.xfail(reason="issue 25 in progress: written for the old gate / first decision fit, not yet re-checked against the fitted decision", strict=False)
+@pytest.mark.xfail(
+    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
+    strict=False,
+)
 def test_a_how_long_question_needs_a_place_that_states_a_duration(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag_service.answer.frame import parse
 
@@ -610,7 +619,10 @@ def test_a_value_answer_needs_an_amount_said_of_what_is_asked(pipeline) -> None:
     )
 
 
-@pytest.mark.xfail(reason="issue 25 in progress: written for the old gate / first decision fit, not yet re-checked against the fitted decision", strict=False)
+@pytest.mark.xfail(
+    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
+    strict=False,
+)
 def test_a_count_must_be_of_what_is_asked_and_of_the_named_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag_service.answer.pipeline import AnswerPipeline
     from tests.fakes import scripted

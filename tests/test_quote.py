@@ -28,7 +28,10 @@ def with_model(full_index: HybridIndex) -> AnswerPipeline:
     return _pipeline(full_index, model=True)
 
 
-@pytest.mark.xfail(reason="issue 25 in progress: written for the old gate / first decision fit, not yet re-checked against the fitted decision", strict=False)
+@pytest.mark.xfail(
+    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
+    strict=False,
+)
 def test_the_extractive_answer_quotes_the_sentence_holding_the_asked_words(
     extractive: AnswerPipeline, full_index: HybridIndex
 ) -> None:
