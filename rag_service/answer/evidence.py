@@ -233,11 +233,13 @@ class EvidenceMeter:
         place_words = [[w.lower() for w in _WORD.findall(p)] for p in places]
         place_stems = [self._stems(p) for p in places]
 
+        q_initials = _initials(q_words)  # once per question, not per word and place
+
         def exact(i: int, words: list[str], stems: set[str]) -> bool:
             w = frame.content[i]
             if w in stems or w.removesuffix("s") in stems:
                 return True
-            abbrev = set(words) & _initials(q_words)  # the text abbreviates words of the question ("LR")
+            abbrev = set(words) & q_initials  # the text abbreviates words of the question ("LR")
             return q_words[i] in _initials(words) or _in_abbreviated(q_words[i], q_words, abbrev)
 
         ev_words = [w.lower() for w in _WORD.findall(text)]
