@@ -100,6 +100,7 @@ def score(item: GoldenItem, answer: Any, tok: Tokenizer) -> Row:
         and bool(numbers(drop_keys(answer.answer)))
         and any(c.supported for c in answer.citations),
         text=answer.answer,
+        extra={"findings": answer.findings, "dropped": answer.dropped} if answer.findings else {},
     )
 
 

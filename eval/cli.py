@@ -299,14 +299,18 @@ def eval_fit(
     check: Annotated[str | None, typer.Option(help="Also report the fitted decision on this split.")] = None,
     corpus: Corpus = None,
     dump: Annotated[Path | None, typer.Option(help="Write each question's signals here (JSON lines).")] = None,
+    write: Annotated[
+        bool, typer.Option(help="Write the fit to rag_service/decision.json (the Settings default).")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Fit the answerability decision's weights and threshold; print them (for Settings) and the pass rates."""
+    """Fit the answerability decision's weights and threshold; print them, the cross-validated balanced accuracy
+    with each signal left out, and the pass rates per corpus and kind."""
     from eval import answers as ans
     from eval.fit import ablation, best_threshold, fit, per_kind, signals
     from rag_service.answer.decide import probability
     from rag_service.app import build_services
-    from rag_service.settings import DecisionSettings
+    from rag_service.settings import DECISION_FILE, DecisionSettings
 
     corpora = _corpora(corpus, data_dir)
     wanted = [split] + ([check] if check else [])
@@ -332,8 +336,15 @@ def eval_fit(
     fitted = DecisionSettings(weights=weights, bias=bias, threshold=0.5)
     threshold = best_threshold([probability(x, fitted) for x in xs], ys)
     fitted = DecisionSettings(weights=weights, bias=bias, threshold=threshold)
-    typer.echo(json.dumps({"split": split, "n": len(items), "weights": weights, "bias": bias, "threshold": threshold}))
-    typer.echo("balanced accuracy on the fit split, each signal left out in turn: " + json.dumps(ablation(xs, ys)))
+    left_out = ablation(xs, ys)
+    fitted_on = {"split": split, "n": len(items), "weights": weights, "bias": bias, "threshold": threshold}
+    typer.echo(json.dumps(fitted_on))
+    typer.echo(
+        f"balanced accuracy, 5-fold cross-validated on {split}, each signal left out in turn: {json.dumps(left_out)}"
+    )
+    if write:
+        DECISION_FILE.write_text(json.dumps({**fitted_on, "cross_validated": left_out["none"]}, indent=2) + "\n")
+        typer.echo(f"written: {DECISION_FILE}")
     for s in wanted:
         its, sig = data[s]
         passed = [probability(x, fitted) >= threshold for x in sig]
@@ -343,3 +354,68 @@ def eval_fit(
         for row in per_kind(its, passed):
             table.add_row(*(str(x) for x in row))
         Console(width=120).print(table)
+
+
+@app.command("checks")
+def eval_checks(
+    split: Annotated[str, typer.Option(help="dev (fitted on) or report (never fitted on).")] = "dev",
+    corpus: Corpus = None,
+    llm: Annotated[str, typer.Option(help="Answer backend: extractive | local | openai.")] = "extractive",
+    data_dir: DataDir = None,
+) -> None:
+    """Per-check firing counts of the post-generation checks, and an ablation: each check off in turn, the questions
+    it fired for answered again."""
+    from eval import answers as ans
+    from eval import checks as chk
+    from rag_service.answer.pipeline import AnswerPipeline
+    from rag_service.app import build_services
+
+    runs: list[Any] = []
+    effects: dict[str, dict[str, int]] = {name: {} for name in chk.CHECKS}
+    for name, folder in _corpora(corpus, data_dir).items():
+        part = [i for i in ans.split(split) if ans.corpus_of(i) == name]
+        if not part:
+            continue
+        services = build_services(make_settings(folder, llm=llm))
+        services.warm_up()
+        base = services.pipeline
+        with bar() as progress:
+            task = progress.add_task(f"{name} ({split}, {llm}), all checks on", total=len(part))
+            full = chk.run(base, part, partial(progress.advance, task))
+            for check in chk.CHECKS:
+                hit = [i for i, r in enumerate(full) if check in r.fired]
+                if not hit:
+                    continue
+                settings = base.settings.model_copy(deep=True)
+                settings.answer.checks_off = [check]
+                off = AnswerPipeline(base.retriever, settings, base.llm)
+                task = progress.add_task(f"{name}: {check} off", total=len(hit))
+                again = chk.run(off, [part[i] for i in hit], partial(progress.advance, task))
+                delta = chk.effect([full[i].row for i in hit], [r.row for r in again])
+                for k, v in delta.items():
+                    effects[check][k] = effects[check].get(k, 0) + v
+        runs += full
+        services.close()
+    table = Table(title=f"post-generation checks: split {split}, backend {llm}; with the check off (change)")
+    for col in (
+        "check",
+        "principle",
+        "fired",
+        "changed answer",
+        "answerable refused",
+        "right",
+        "unanswerable refused",
+        "fabricated",
+    ):
+        table.add_column(col)
+    for check, (fired, shown) in chk.counts(runs).items():
+        e = effects[check]
+        table.add_row(
+            check,
+            chk.CHECKS[check],
+            str(fired),
+            str(shown),
+            *(f"{e.get(k, 0):+d}" for k in ("answerable_refused", "right", "unanswerable_refused", "fabricated")),
+        )
+    Console(width=200).print(table)
+    typer.echo(f"{len(runs)} questions")

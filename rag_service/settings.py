@@ -6,29 +6,16 @@ tuning knobs live in nested groups (``NOTES_RAG_RETRIEVAL__RRF_K=30``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# fitted by `notes-rag eval fit` (see DecisionSettings)
-_DECISION_WEIGHTS: dict[str, float] = {
-    "chunk_cos": 1.282,
-    "passage_cos": 2.403,
-    "sent_cos": 2.417,
-    "sent_share": 0.033,
-    "coverage": -0.285,
-    "soft_min": -1.062,
-    "specific_missing": -1.211,
-    "rare_missing": 0.782,
-    "slot": 1.128,
-    "slot_min": 0.355,
-    "own_slot": 4.175,
-    "value_gap": -0.794,
-}
-_DECISION_BIAS = -6.311
-_DECISION_THRESHOLD = 0.49
+# the answerability decision as `notes-rag eval fit --write` last fitted it (weights, bias, threshold, split, figures)
+DECISION_FILE = Path(__file__).parent / "decision.json"
+_FITTED = json.loads(DECISION_FILE.read_text())
 
 
 class _Group(BaseModel):
@@ -167,12 +154,15 @@ class DecisionSettings(_Group):
     `notes-rag eval fit` on the development split; the fit, its split and its figures are in docs/evaluation.md."""
 
     weights: dict[str, float] = Field(
-        default_factory=lambda: dict(_DECISION_WEIGHTS),
+        default_factory=lambda: dict(_FITTED["weights"]),
         description="Weight of each signal of answer/evidence.py (a signal not named weighs 0).",
     )
-    bias: float = Field(default=_DECISION_BIAS, description="Intercept of the logistic model.")
+    bias: float = Field(default=_FITTED["bias"], description="Intercept of the logistic model.")
     threshold: float = Field(
-        default=_DECISION_THRESHOLD, ge=0, le=1, description="P(answerable) at or above which the question is answered."
+        default=_FITTED["threshold"],
+        ge=0,
+        le=1,
+        description="P(answerable) at or above which the question is answered.",
     )
 
 
@@ -204,6 +194,11 @@ class AnswerSettings(_Group):
         default=0.5,
         description="Extractive backend: weight of the share of the question's content words a sentence (with its "
         "heading) holds, added to its cosine when ranking sentences to quote (0: cosine alone).",
+    )
+    checks_off: list[str] = Field(
+        default_factory=list,
+        description="Post-generation checks turned off, by name (rag_service/answer/checks.py); for the ablation of "
+        "`notes-rag eval checks`, not for use.",
     )
     lead_quote: bool = Field(
         default=True,

@@ -167,6 +167,10 @@ class Answer(BaseModel):
     dropped: list[str] = Field(
         default_factory=list, description="Answer sentences removed because their sources do not support them."
     )
+    findings: list[str] = Field(
+        default_factory=list,
+        description="Why each dropped sentence was dropped, as 'check: detail' (rag_service/answer/checks.py).",
+    )
     related: list[Related] = Field(default_factory=list, description="Closest sources (always given when refused).")
     question: str = Field(description="The standalone question used for retrieval (after condensing follow-ups).")
     backend: str = Field(description="Which answer backend produced the text.")

@@ -218,10 +218,6 @@ def test_an_answer_to_a_question_about_my_work_cannot_come_from_a_paper() -> Non
     assert g.claim_problems(sentence, table, True, "What validation accuracy does LoRA reach?") == []
 
 
-@pytest.mark.xfail(
-    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
-    strict=False,
-)
 def test_a_personal_value_needs_a_place_that_records_the_users_own_work(pipeline) -> None:  # type: ignore[no-untyped-def]
     # a textbook's "99% accuracy" is no record of the user's run; a dated experiment that states a number is
     from rag_service.answer.decide import probability
@@ -237,10 +233,11 @@ def test_a_personal_value_needs_a_place_that_records_the_users_own_work(pipeline
     )
     bait = pipeline.meter.measure(frame, [textbook], 0.6, 0.6).signals
     own = pipeline.meter.measure(frame, [record], 0.6, 0.6).signals
-    assert bait["own_slot"] == 0 and bait["own_gap"] == 1 and bait["slot"] > 0.8
-    assert own["own_slot"] > 0.8 and own["own_gap"] == 0
-    weights = pipeline.settings.answer.decision
-    assert probability(own, weights) > probability(bait, weights)
+    # the textbook line matches the asked words as well as the record does; only the record is of the user's doing
+    assert bait["slot"] > 0.8 and own["slot"] > 0.8
+    assert bait["own_slot"] == 0 and own["own_slot"] > 0.8
+    decision = pipeline.settings.answer.decision
+    assert probability(bait, decision) < decision.threshold <= probability(own, decision)
     # asking about the notes ("my model table") or for advice ("should I") is not asking about the user's own work
     assert not parse(
         "What is the context window of GPT-4 according to my model table?", pipeline.grounding.tokenizer
@@ -388,18 +385,16 @@ def test_a_number_is_checked_where_the_notes_state_it() -> None:
     assert g.unbound_numbers("The formula estimating GPU memory is M = (P x (Q/8)) x 1.2.", [formula], asked) == []
 
 
-@pytest.mark.xfail(
-    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
-    strict=False,
-)
 def test_a_value_of_the_notes_must_be_stated_of_what_is_asked(pipeline) -> None:  # type: ignore[no-untyped-def]
     # the notes give 0.7 "for creative use" and name no temperature for code generation
     prep = pipeline.prepare("What temperature does Chip Huyen recommend for code generation?", [])
     assert prep.refused and prep.reason == "not_in_sources"
     assert any("0.7 is recommended" in h.chunk.text for h in prep.hits)
-    for q in ("What sampling temperature is recommended for creative use?", "What is the context window of GPT4?"):
-        prep = pipeline.prepare(q, [])
-        assert not prep.refused, (q, prep.decision)
+    assert not pipeline.prepare("What is the context window of GPT4?", []).refused
+    creative = pipeline.prepare("What sampling temperature is recommended for creative use?", [])
+    assert not creative.refused, creative.decision
+    # the place that answers keeps its leading number: "* 0.7 is recommended ..." is no bare "is recommended ..."
+    assert any(s.text.startswith("0.7 is recommended") for s in creative.decision.evidence.sentences)
 
 
 def test_a_value_question_answered_without_an_amount_is_refused(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -470,10 +465,6 @@ def test_short_list_items_are_cited_to_the_context_that_holds_them(pipeline) -> 
     assert answer.answer == f"1. Open Prompt [{n}]\n2. DSPy [{n}]\n3. TextGrad [{n}]"
 
 
-@pytest.mark.xfail(
-    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
-    strict=False,
-)
 def test_a_how_long_question_needs_a_place_that_states_a_duration(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag_service.answer.frame import parse
 
@@ -490,8 +481,9 @@ def test_a_how_long_question_needs_a_place_that_states_a_duration(pipeline) -> N
     )
     with_value = pipeline.meter.measure(frame, [stated], 0.6, 0.6).signals
     without = pipeline.meter.measure(frame, [unstated], 0.6, 0.6).signals
-    assert with_value["value_gap"] == 0 and with_value["slot"] > 0.7
-    assert without["value_gap"] == 1 and without["slot"] == 0
+    # for an amount only a place stating a number can answer: the one without "1 day" answers less of the question
+    assert with_value["value_gap"] == 0 and with_value["slot"] > 0.85
+    assert without["slot"] < with_value["slot"] - 0.2 and without["slot_min"] < with_value["slot_min"]
 
 
 def test_a_question_about_the_user_retrieves_from_the_notes(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -619,10 +611,6 @@ def test_a_value_answer_needs_an_amount_said_of_what_is_asked(pipeline) -> None:
     )
 
 
-@pytest.mark.xfail(
-    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
-    strict=False,
-)
 def test_a_count_must_be_of_what_is_asked_and_of_the_named_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag_service.answer.pipeline import AnswerPipeline
     from tests.fakes import scripted
@@ -640,12 +628,11 @@ def test_a_count_must_be_of_what_is_asked_and_of_the_named_subject(pipeline) -> 
     law = "Chinchilla law: number of tokens during training should be ~20x the number of parameters of the model."
     assert not g.about_question(law, question)
     assert g.about_question("Chinchilla was trained on one GPU.", question)
-    # end to end: the model answers "[1]", the quoted fallback finds the Transformer's 8 GPUs, and it is refused
+    # end to end: the notes count no GPUs of Chinchilla; refused before or after the model's "[1]", never "P100"
     with_model = AnswerPipeline(pipeline.retriever, pipeline.settings, scripted(lambda prompt: "[1]"))
     prep = with_model.prepare(question, [])
-    assert not prep.refused and "P100" in with_model.extractive(prep)
-    answer = with_model.finish(prep, "[1]", {})
-    assert answer.refused and "P100" not in answer.answer
+    answer = with_model.finish(prep, "[1]", {}) if not prep.refused else None
+    assert prep.refused or (answer is not None and answer.refused and "P100" not in answer.answer)
 
 
 def test_a_four_digit_count_is_a_value_not_a_year(pipeline) -> None:  # type: ignore[no-untyped-def]

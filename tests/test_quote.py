@@ -28,18 +28,14 @@ def with_model(full_index: HybridIndex) -> AnswerPipeline:
     return _pipeline(full_index, model=True)
 
 
-@pytest.mark.xfail(
-    reason="issue 25: written for the old gate, not yet re-checked against the fitted decision",
-    strict=False,
-)
 def test_the_extractive_answer_quotes_the_sentence_holding_the_asked_words(
     extractive: AnswerPipeline, full_index: HybridIndex
 ) -> None:
     question = "What are the steps of a support bot built with prompt decomposition?"
-    prep = extractive.prepare(question, [])
-    assert not prep.refused
-    answer = extractive.finish(prep, extractive.extractive(prep), {})
-    assert not answer.refused and "intent classification" in answer.answer, answer.answer
+    # the quote ranking alone (the decision is measured by `notes-rag eval answers`); the inline list "1. intent
+    # classification 2. ..." is one sentence, not "support bot: 1." and a fragment
+    quoted = extractive.extractive(extractive.prepare(question, []))
+    assert "support bot: 1. intent classification 2. generate response" in quoted, quoted
     # the fault it mends: ranked by cosine alone, the three quoted sentences are about prompts, not the bot's steps
     cosine_only = _pipeline(full_index, model=False, extractive_lexical_weight=0.0)
     assert "intent classification" not in cosine_only.extractive(cosine_only.prepare(question, [])).lower()
@@ -133,3 +129,23 @@ def test_quoted_sentences_stand_one_per_line() -> None:
     quotes = ["Don't train over too many data. [1]", "virtually no tuning of hyperparameters, DPO performs well. [2]"]
     assert [s.keys for s in cited_sentences(" ".join(quotes))] == [[1, 2]]
     assert [s.keys for s in cited_sentences("\n".join(quotes))] == [[1], [2]]
+
+
+def test_a_note_line_splits_into_sentences_where_sentences_end() -> None:
+    from rag_service.answer.regions import LIST_MARKER, regions
+
+    text = "* sample with a temperature\n    * 0.7 is recommended. e.g. for stories\n* bot: 1. classify 2. reply"
+    got = [(r.sentence, r.frame) for r in regions(text)]
+    assert got == [
+        ("* sample with a temperature", ""),
+        ("* 0.7 is recommended.", "* sample with a temperature"),
+        ("e.g. for stories", "* sample with a temperature\n* 0.7 is recommended."),
+        ("* bot: 1. classify 2. reply", ""),
+    ]
+    # a list marker goes, a leading number stays
+    assert [LIST_MARKER.sub("", s) for s, _ in got] == [
+        "sample with a temperature",
+        "0.7 is recommended.",
+        "e.g. for stories",
+        "bot: 1. classify 2. reply",
+    ]

@@ -1867,7 +1867,9 @@ answerable(
         (
             "Why does the attention value matrix use a low rank transformation?",
             "To reduce the parameter size.",
-            note(S, "Chapter 6. Attention in transformers", "value matrix formation contains a low rank transformation"),
+            note(
+                S, "Chapter 6. Attention in transformers", "value matrix formation contains a low rank transformation"
+            ),
         ),
         (
             "What are the hypotheses for why models hallucinate?",
@@ -1907,12 +1909,20 @@ answerable(
         (
             "Which tasks are multiple-choice questions not ideal for evaluating?",
             "Summarization, translation and writing.",
-            note(S, "Chapter 4, Evaluate AI System", "MCQs are not ideal for evaluating summarization, translation and writing"),
+            note(
+                S,
+                "Chapter 4, Evaluate AI System",
+                "MCQs are not ideal for evaluating summarization, translation and writing",
+            ),
         ),
         (
             "What are the steps of a support bot built with prompt decomposition?",
             "1. intent classification, 2. generate a response based on the intent.",
-            note(S, "Chapter 5, Prompt Engineering", "support bot: 1. intent classification 2. generate response based on intent"),
+            note(
+                S,
+                "Chapter 5, Prompt Engineering",
+                "support bot: 1. intent classification 2. generate response based on intent",
+            ),
         ),
         (
             "How many chain-of-thought trajectories does ReAct's self-consistency baseline sample?",
@@ -1974,7 +1984,11 @@ answerable(
         (
             "How should prompts be organised in an application's code?",
             "Put them in a separate file and wrap them in a class object that stores metadata.",
-            note(S, "Chapter 5, Prompt Engineering", "put prompts in a separate file, wrap them in a class object to store metadata"),
+            note(
+                S,
+                "Chapter 5, Prompt Engineering",
+                "put prompts in a separate file, wrap them in a class object to store metadata",
+            ),
         ),
         (
             "What can become a bottleneck in model parallelism?",
@@ -1989,7 +2003,11 @@ answerable(
         (
             "What kinds of data does cross-attention involve?",
             "Two types of data, such as audio-text or translation; one language is self-attention.",
-            note(S, "Chapter 6. Attention in transformers", "cross-attention involve two types of data, such as audio-text or translation"),
+            note(
+                S,
+                "Chapter 6. Attention in transformers",
+                "cross-attention involve two types of data, such as audio-text or translation",
+            ),
         ),
         (
             "What do the three parts of an LLM roughly do?",

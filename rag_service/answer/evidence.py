@@ -29,7 +29,7 @@ import numpy as np
 from rag_service.answer import lexicon
 from rag_service.answer.cite import SupportChecker, split_sentences
 from rag_service.answer.frame import Frame
-from rag_service.answer.regions import regions
+from rag_service.answer.regions import LIST_MARKER, regions
 from rag_service.answer.values import numbers, stated_numbers
 from rag_service.index.bm25 import Tokenizer
 from rag_service.types import ScoredChunk
@@ -50,7 +50,6 @@ SIGNALS = (
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
-_BULLET = re.compile(r"^[\s*#>\-\d.)]+")
 # 09/04/2024, 2024-04-09, 04/2024: the month of a date written in digits (either order of day and month)
 _DATE = re.compile(
     r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b|\b(\d{4})-(\d{1,2})(?:-\d{1,2})?\b|\b(\d{1,2})/(\d{4})\b"
@@ -139,7 +138,7 @@ class EvidenceMeter:
             for sent, above in parts:
                 # the place records the user's doing: its headings, the section's opening, its frame or itself say so
                 own = src.type == "note" and bool(lexicon.OWN_WORK.search(f"{heading}\n{lead}\n{above}\n{sent}"))
-                clean = _BULLET.sub("", sent).strip()
+                clean = LIST_MARKER.sub("", sent).strip()
                 if len(clean.split()) >= 3 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
                     found.append((n, clean, heading, above, own))
         if not found:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from rag_service.answer import lexicon
+from rag_service.answer.checks import Checks, Finding
 from rag_service.answer.frame import about_notes, asks_own_work, is_personal, specific_terms
 from rag_service.answer.regions import regions
 from rag_service.answer.values import (
@@ -61,8 +62,9 @@ def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
 class GroundingChecker:
     """Term-level checks shared by the answerability gate and the claim check."""
 
-    def __init__(self, common: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, common: Callable[[str], bool] | None = None, checks: Checks | None = None) -> None:
         self.tokenizer = Tokenizer()
+        self.checks = checks or Checks()  # which checks run, and what fired
         self.common = common  # "is an everyday English word" (the embedder's vocabulary); None: no such test
         # one answer checks several sentences against the same few contexts: analyse each context once
         self._contexts: dict[str, tuple[set[str], set[str]]] = {}
@@ -128,7 +130,7 @@ class GroundingChecker:
         """The text holds the name, as written or another way a note-taker writes it."""
         return self._has_term(name, stems, numbers(text), text) or _written_as(name, text)
 
-    def unbound_numbers(self, sentence: str, hits: list[ScoredChunk], question: str = "") -> list[str]:
+    def unbound_numbers(self, sentence: str, hits: list[ScoredChunk], question: str = "") -> list[Finding]:
         """Numbers of the sentence that the cited notes state only apart from what the sentence ties them to: its
         names, and (answering a value question) the question's words it repeats. A GPT-4 table row's "8,192" is not
         GPT4-V's context window although "GPT4-V" is in the same section; "0.7 is recommended for creative use" is not
@@ -136,7 +138,11 @@ class GroundingChecker:
         a number a cited paper also holds is left to the other checks."""
         sentence = _ENUMERATOR.sub("", sentence)
         claimed = stated_numbers(sentence) - numbers(question)
-        if not claimed or any(claimed & numbers(h.chunk.text) for h in hits if h.chunk.source.type == "paper"):
+        if (
+            not self.checks.on("number_place")
+            or not claimed
+            or any(claimed & numbers(h.chunk.text) for h in hits if h.chunk.source.type == "paper")
+        ):
             return []
         located = [
             (f"{' › '.join(h.chunk.source.heading_path or [])} {h.chunk.source.title or ''}\n{r.text}", r.sentence)
@@ -160,15 +166,15 @@ class GroundingChecker:
         for n in sorted(claimed):
             places = [p for p, sent in located if n in numbers(sent)]
             if places and not any(self._bound(subject, names, p) for p in places):
-                problems.append(f"number {n} is stated of something else")
+                problems += self.checks.find("number_place", f"number {n} is stated of something else")
         return problems
 
-    def unowned_numbers(self, sentence: str, hits: list[ScoredChunk], question: str) -> list[str]:
+    def unowned_numbers(self, sentence: str, hits: list[ScoredChunk], question: str) -> list[Finding]:
         """Answering a question about the user's own work, a number must come from a cited note that records their
         own doing ("Experiments of 09/04/2024 ...", "I", "my", "we"): "The entropy in bits for your dataset is 6 bits"
         citing the notes' "if a model's cross entropy is 6 bits" is a textbook example, not the user's result. The
         gate asks the same of value questions it recognises; this holds for any answer sentence."""
-        if not is_personal(question):
+        if not is_personal(question) or not self.checks.on("number_own"):
             return []
         claimed = stated_numbers(_ENUMERATOR.sub("", sentence)) - numbers(question)
         # where each number is stated, with its frame and headings: a region that records the user's own doing
@@ -179,7 +185,12 @@ class GroundingChecker:
             for region in regions(h.chunk.text):
                 if lexicon.OWN_WORK.search(f"{h.chunk.source.label()}\n{region.text}"):
                     owned |= numbers(region.sentence)
-        return [f"number {n} is no record of your own work" for n in sorted(claimed) if n not in owned]
+        return [
+            f
+            for n in sorted(claimed)
+            if n not in owned
+            for f in self.checks.find("number_own", f"number {n} is no record of your own work")
+        ]
 
     def about_question(self, sentence: str, question: str) -> bool:
         """The sentence says something of what the question asks: one of its words beyond how it asks ("Lower the
@@ -201,30 +212,28 @@ class GroundingChecker:
         """What a "how many" question counts ("GPUs", "attention heads"), as stems; [] for any other question."""
         return answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
 
-    def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[str]:
+    def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[Finding]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
         number counting something else, a number about something else, or a claim about the user's own work backed
         by a paper. Numbers the question itself gave may be restated; its names may not: "GraphRAG" in the question
         does not make a Transformer chunk's "8 P100 GPUs" GraphRAG's. Empty when nothing is wrong."""
-        problems: list[str] = []
+        problems: list[Finding] = []
+        find = self.checks.find
         sentence = _ENUMERATOR.sub("", sentence)
         # "The validation accuracy ... was 71.3%" answering "what accuracy did I get?" is about the user's work too
         if context_is_paper and (_PERSONAL.search(sentence) or is_personal(question)):
-            problems.append("a claim about your own work cites a paper")
+            problems += find("own_work_paper", "a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)
         ctx_nums = ctx_nums | self._analysed(question)[1]
         claimed = numbers(sentence)
-        problems += [f"number {n} not in the source" for n in sorted(claimed) if n not in ctx_nums]
-        problems += [
-            f"'{n} {unit}' not in the source" for n, unit in counted(sentence) if other_unit(n, unit, context)
-        ]
-        problems += [
-            f"'{t}' not in the source"
-            for t in dict.fromkeys(specific_terms(sentence))
-            if not is_number(t)
-            and not self._has_term(t, ctx_stems, ctx_nums, context)
-            and not _written_as(t, context)
-        ]
+        for n in sorted(claimed - ctx_nums):
+            problems += find("number_absent", f"number {n} not in the source")
+        for n, unit in counted(sentence):
+            if other_unit(n, unit, context):
+                problems += find("count_unit", f"'{n} {unit}' not in the source")
+        for t in dict.fromkeys(specific_terms(sentence)):
+            if not is_number(t) and not self._has_term(t, ctx_stems, ctx_nums, context) and not _written_as(t, context):
+                problems += find("name_absent", f"'{t}' not in the source")
         if claimed and question and asks_value(question):
             # what the value is of: the question's words the sentence repeats ("the spam classifier reached 69.6%")
             # must mostly be in the source, or the number belongs to something else (a DPO table's 69.6)
@@ -243,7 +252,7 @@ class GroundingChecker:
             else:
                 technical = []
             if (len(subject) >= 2 and len(lacking) * 2 > len(subject)) or technical:
-                problems.append(f"the source's numbers are not about {', '.join(lacking)}")
+                problems += find("value_subject", f"the source's numbers are not about {', '.join(lacking)}")
             # a name the question asks about that neither the sentence nor its source has: "8 P100 GPUs" cited to
             # the Transformer paper is not how many GPUs trained Chinchilla
             unnamed = [
@@ -254,10 +263,10 @@ class GroundingChecker:
                 and not _written_as(t, context)
             ]
             if unnamed:
-                problems.append(f"the source does not name {', '.join(unnamed)}")
+                problems += find("question_name", f"the source does not name {', '.join(unnamed)}")
             # "how many layers": a source that never counts layers gives none ("Orca 2 has 7/13B layers" citing a
             # table whose column is the number of parameters)
             asked_count = self._counted(question)
             if asked_count and not _holds_any(asked_count, ctx_stems):
-                problems.append(f"the source counts no {' '.join(asked_count)}")
+                problems += find("count_asked", f"the source counts no {' '.join(asked_count)}")
         return problems

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag_service.answer import prompts, quote
+from rag_service.answer.checks import Checks
 from rag_service.answer.cite import (
     SupportChecker,
     cited_sentences,
@@ -23,7 +24,7 @@ from rag_service.answer.decide import Decision, decide
 from rag_service.answer.evidence import EvidenceMeter
 from rag_service.answer.frame import Frame, about_notes, asks_own_work, is_personal, parse, specific_terms
 from rag_service.answer.grounding import GroundingChecker
-from rag_service.answer.verify import Verifier
+from rag_service.answer.verify import Dropped, Verifier
 from rag_service.index.store import Filters
 from rag_service.llm.backends import LLMHandle
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
@@ -45,6 +46,11 @@ _FOLLOW_UP = re.compile(
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
+
+
+def _findings(dropped: list[Dropped]) -> list[str]:
+    """Why each sentence was dropped, as "check: detail" (the check names of answer/checks.py)."""
+    return [f"{finding.check}: {finding}" for _, finding in dropped]
 
 
 def _quote(text: str) -> str:
@@ -80,7 +86,7 @@ class AnswerPipeline:
         self.settings = settings
         self.llm = llm
         self.checker = SupportChecker(retriever.index.embedder)
-        self.grounding = GroundingChecker(retriever.index.embedder.is_common_word)
+        self.grounding = GroundingChecker(retriever.index.embedder.is_common_word, Checks(settings.answer.checks_off))
         self.meter = EvidenceMeter(
             self.checker,
             self.grounding.tokenizer,
@@ -210,8 +216,11 @@ class AnswerPipeline:
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)
-        if prep.frame is not None and prep.frame.value and not any(
-            self.verifier.gives_asked_value(s, prep.hits, asked) for s in sentences
+        if (
+            prep.frame is not None
+            and prep.frame.value
+            and not any(self.verifier.gives_asked_value(s, prep.hits, asked) for s in sentences)
+            and self.grounding.checks.find("no_value", "an amount was asked and none is given")
         ):
             # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
             # hold the value, or the model would have copied it (every answered value question of the golden set did);
@@ -234,7 +243,8 @@ class AnswerPipeline:
                 timings["quote_ms"] = round((time.perf_counter() - t0) * 1000 - timings["check_ms"], 2)
         return Answer(
             answer=text,
-            dropped=dropped,
+            dropped=[sentence for sentence, _ in dropped],
+            findings=_findings(dropped),
             citations=citations,
             refused=False,
             related=self._related(prep),
@@ -286,11 +296,12 @@ class AnswerPipeline:
         ]
 
     def _refusal(
-        self, prep: Prepared, reason: str, timings: dict[str, float], dropped: list[str] | None = None
+        self, prep: Prepared, reason: str, timings: dict[str, float], dropped: list[Dropped] | None = None
     ) -> Answer:
         return Answer(
             answer=self._near_miss(prep) if reason == "not_in_sources" else prompts.REFUSAL,
-            dropped=dropped or [],
+            dropped=[sentence for sentence, _ in dropped or []],
+            findings=_findings(dropped or []),
             refused=True,
             refusal_reason=reason,
             related=self._related(prep),

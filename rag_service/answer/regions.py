@@ -13,9 +13,13 @@ import re
 from dataclasses import dataclass
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,2}[.)])\s+")
+# the list markers opening a line, not its leading number: "1. " goes, the "0.7" of "* 0.7 is recommended" stays
+LIST_MARKER = re.compile(r"^(?:\s*(?:[-*+#>•]+|\d{1,2}[.)])\s+)+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")  # not at ";": "use X = 4; lower the rate (5e-7)" is one statement
+# not at ";" ("use X = 4; lower the rate (5e-7)" is one statement), nor after an inline list's number or a Latin
+# abbreviation ("support bot: 1. intent classification 2. ...", "e.g. LoRA")
+_SENTENCE = re.compile(r"(?<=[.!?])(?<![\s:(]\d\.)(?<![\s:(]\d\d\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)\s+")
 # a link's target, not the text around it: "Heads](https://arxiv.org/pdf/2401.10774.pdf)" keeps "Heads"
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s)\]>]+|www\.[^\s)\]>]+", re.I)
 

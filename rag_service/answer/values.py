@@ -22,6 +22,8 @@ _MEASURES = (
     r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|win rate|value"
 )
 _VALUE_NOUN = re.compile(rf"\b({_MEASURES})\b", re.I)
+
+
 def normalise_number(raw: str) -> str:
     """'10,000' -> '10000', '2.0' -> '2', '5e-7' -> '5e-07' (float repr), '1e3' -> '1000', '1.2' -> '1.2'."""
     text = raw.replace(",", "")

@@ -7,12 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rag_service.answer.checks import Finding
 from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentences, split_sentences
 from rag_service.answer.frame import specific_terms
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.names import coined_names
+from rag_service.answer.regions import LIST_MARKER
 from rag_service.answer.values import gives_a_value, is_number, is_number_dump, numbers
 from rag_service.types import ScoredChunk
+
+Dropped = tuple[str, Finding]  # a sentence taken out of an answer, and why
 
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
 # a reference in parentheses: "(Aghajanyan et al., 2020)", "(Wei and Zhou, 2022)", "(2023)"
@@ -120,10 +124,11 @@ class Verifier:
             sentence, headed or joint, is_paper, question
         )
 
-    def check_claims(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str], bool]:
+    def check_claims(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[Dropped], bool]:
         """Drop the sentences whose numbers, names or "my ..." claims are not in the sources they cite (or, uncited,
-        in any context). Returns the kept text, the dropped sentences, and whether the main (first) claim failed."""
-        dropped: list[str] = []
+        in any context). Returns the kept text, each dropped sentence with its first finding, and whether the main
+        (first) claim failed."""
+        found: list[Dropped] = []
         main_failed = False
         coined = self.coined(hits)
         for i, raw in enumerate(split_sentences(text)):
@@ -133,48 +138,54 @@ class Verifier:
             sent = parsed[0]
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
 
-            def clean(ctx: list[ScoredChunk], sentence: str = sent.text) -> bool:
-                if is_number_dump(sentence):  # a table's numbers strung together hold, and answer nothing
-                    return False
-                return self.claims_hold(sentence, self._headed(ctx, coined), _all_papers(ctx), question) and not (
-                    self.grounding.unbound_numbers(sentence, ctx, question)
-                    or self.grounding.unowned_numbers(sentence, ctx, question)
+            def problems(ctx: list[ScoredChunk], sentence: str = sent.text) -> list[Finding]:
+                if is_number_dump(sentence):
+                    dump = self.grounding.checks.find("number_dump", "a table's numbers strung together")
+                    if dump:
+                        return dump
+                return (
+                    self.grounding.claim_problems(sentence, self._headed(ctx, coined), _all_papers(ctx), question)
+                    + self.grounding.unbound_numbers(sentence, ctx, question)
+                    + self.grounding.unowned_numbers(sentence, ctx, question)
                 )
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
-            if not (clean(cited) if cited else any(clean([h]) for h in hits)):
-                dropped.append(sent.text)
+            each = [problems(cited)] if cited else [problems([h]) for h in hits]
+            if each and all(each):
+                found.append((sent.text, each[0][0]))
                 text = text.replace(raw, "", 1)  # in place, so the lines of a list stay lines
                 main_failed = main_failed or i == 0
-        return _tidy(text), dropped, main_failed
+        return _tidy(text), found, main_failed
 
-    def drop_unsupported(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[str]]:
+    def drop_unsupported(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[Dropped]]:
         """Drop cited sentences their sources, together, do not support (score under the threshold): one filler
         sentence ("This is the condition that decides ...") would otherwise mark a true answer's citation
         unsupported and refuse it; kept when nothing else would be left (that answer is refused as it is). Sentences
         that only restate the question ("The chunk overlap used in my RAG pipeline was.") go in any case."""
-        weak: list[tuple[str, str]] = []
-        empty: list[tuple[str, str]] = []
+        weak: list[tuple[str, Finding]] = []
+        empty: list[tuple[str, Finding]] = []
         kept = 0
         asked = set(self.grounding.tokenizer(question))
         yes_no = bool(_YES_NO.match(question))  # "Does LoRA add latency?" - "LoRA does not add latency" answers it
+        checks = self.grounding.checks
         for raw in split_sentences(text):
             parsed = cited_sentences(raw)
             if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
                 continue
             words = set(self.grounding.tokenizer(parsed[0].text))
-            if words and words <= asked and not yes_no:
-                empty.append((raw, parsed[0].text))
+            if words and words <= asked and not yes_no and checks.on("restates_question"):
+                empty += [(raw, f) for f in checks.find("restates_question", "it only restates the question")]
                 continue
             cited = [hits[n - 1] for n in parsed[0].keys if 0 < n <= len(hits)]
-            if cited and self.checker.support(parsed[0].text, _text(cited)).score < self.threshold:
-                weak.append((raw, parsed[0].text))
+            weak_score = cited and self.checker.support(parsed[0].text, _text(cited)).score < self.threshold
+            if weak_score and checks.on("support"):
+                weak += [(raw, f) for f in checks.find("support", "what it cites does not support it")]
             else:
                 kept += 1
         gone = empty + (weak if kept else [])
         for raw, _ in gone:
             text = text.replace(raw, "", 1)
-        return _tidy(text), [sent for _, sent in gone]
+        return _tidy(text), [(cited_sentences(raw)[0].text, f) for raw, f in gone]
 
     def _passes(
         self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int], coined: dict[str, tuple[str, ...]]
@@ -206,7 +217,7 @@ class Verifier:
             sent = parsed[0]
             keys = [n for n in sent.keys if 0 < n <= len(hits)]
             if len(sent.text.split()) < 3:
-                item = _squeezed(re.sub(r"^[\s*•\-\d.)]+", "", sent.text)).strip()
+                item = _squeezed(LIST_MARKER.sub("", sent.text)).strip()
                 verbatim = [n for n, h in enumerate(hits, start=1) if len(item) >= 3 and f" {item} " in _squeezed(h)]
                 if not keys and verbatim and sent.text in text:
                     text = text.replace(sent.text, f"{sent.text} [{verbatim[0]}]", 1)

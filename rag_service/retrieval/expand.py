@@ -32,9 +32,7 @@ def merge_near_duplicates(
         vec = vectors.get(hit.chunk.id)
         if vec is not None and kept_vecs:
             sims = np.stack(kept_vecs) @ vec
-            bars = [
-                same_section if same_section is not None and _same_section(k, hit) else threshold for k in kept
-            ]
+            bars = [same_section if same_section is not None and _same_section(k, hit) else threshold for k in kept]
             twin = next((j for j in map(int, np.argsort(-sims)) if sims[j] >= bars[j]), None)
             if twin is not None:
                 kept[twin].also_in.append(hit.chunk.source)
