@@ -47,3 +47,51 @@ def test_the_ablation_counts_what_turning_a_check_off_changed() -> None:
     runs = [Fired(full[0], {"support"}, []), Fired(full[1], {"support", "number_absent"}, ["number_absent"])]
     c = counts(runs)
     assert c["support"] == (2, 0) and c["number_absent"] == (1, 1) and c["no_value"] == (0, 0)
+
+
+def test_a_name_is_matched_as_the_notes_write_it_and_words_are_not_names() -> None:
+    g = GroundingChecker()
+    karpathy = "* llma 2 70b: training cost $2m and took 12 days on 6,000 GPUs"
+    # "llama2" is the notes' "llma 2" (two tokens, one letter dropped); a digit never changes: GPT-3 is no GPT-5
+    assert g.says("LLaMA2", karpathy) and not g.says("LLaMA3", karpathy) and not g.says("GPT-5", "GPT-3 has 96 layers")
+    question = "what did karpathy say training llama2 70b cost?"
+    assert g.claim_problems("Training LLaMA2 70B cost $2m.", karpathy, False, question) == []
+    # the name's own stem ("gpt" of GPT-4) is the name check's business, not a word the table must repeat
+    table = "| Model | Context window (tokens) |\n| --- | --- |\n| GPT4 | 8,192 |"
+    assert (
+        g.claim_problems(
+            "The context window of GPT-4 is 8,192 tokens.", table, False, "What context window does GPT-4 have?"
+        )
+        == []
+    )
+
+
+def test_a_question_of_what_the_notes_record_is_not_about_the_users_own_work() -> None:
+    from rag_service.types import Chunk, ScoredChunk, Source
+
+    source = Source(type="note", title="notes", file="notes.md", heading_path=["Models"])
+    table = ScoredChunk(
+        chunk=Chunk(id="t", source_key="notes.md", position=0, text="* GPT4 context window: 8,192", source=source),
+        score=1,
+    )
+    g = GroundingChecker()
+    sentence = "The GPT-4 context window is 8,192 tokens."
+    assert g.unowned_numbers(sentence, [table], "What context window did I record for GPT-4?") == []
+    assert g.unowned_numbers(sentence, [table], "What context window did I get in my GPT-4 run?") == [
+        "number 8192 is no record of your own work"
+    ]
+
+
+def test_a_value_is_bound_to_the_name_the_question_asks_it_of() -> None:
+    from rag_service.types import Chunk, ScoredChunk, Source
+
+    text = "* GPT-2 uses byte-pair encoding\n* in GPT-3 the context size is 2048 tokens"
+    source = Source(type="note", title="notes", file="notes.md", heading_path=["GPT"])
+    note = ScoredChunk(chunk=Chunk(id="n", source_key="notes.md", position=0, text=text, source=source), score=1)
+    g = GroundingChecker()
+    quoted = "in GPT-3 the context size is 2048 tokens"
+    # the note names GPT-2, but not where it states 2048: no context length of GPT-2
+    assert [f.check for f in g.unbound_numbers(quoted, [note], "What context length does GPT-2 have?")] == [
+        "number_place"
+    ]
+    assert g.unbound_numbers(quoted, [note], "What context length does GPT-3 have?") == []

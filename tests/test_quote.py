@@ -142,6 +142,9 @@ def test_a_note_line_splits_into_sentences_where_sentences_end() -> None:
         ("e.g. for stories", "* sample with a temperature\n* 0.7 is recommended."),
         ("* bot: 1. classify 2. reply", ""),
     ]
+    # a line under a bullet with no blank line between continues that bullet
+    cont = regions("- **ClipText** for text encoding.\n  Output: 77 token embeddings, each in 768 dimensions.")
+    assert cont[-1].sentence.startswith("Output: 77") and "ClipText" in cont[-1].frame
     # a list marker goes, a leading number stays
     assert [LIST_MARKER.sub("", s) for s, _ in got] == [
         "sample with a temperature",

@@ -31,6 +31,7 @@ _PERSONAL = lexicon.PERSONAL
 # list markers and step labels are not claims: "1. prefill: ..." does not state the number 1
 # (followed by a space: the "0." of "0.7 is recommended" is a number, not a list marker)
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
+_AMOUNT = re.compile(r"[$€£]?[\d.,]+[A-Za-z]{0,2}")  # "70b", "2m", "168GB": an amount, not a name ("GPT-3" is one)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 
@@ -43,15 +44,19 @@ def lacking(words: Iterable[str], stems: set[str]) -> list[str]:
 
 
 def _written_as(name: str, context: str) -> bool:
-    """The context writes the name another way a note-taker would: without separators or case ("GPT3" for GPT-3),
-    in the singular ("LLM" for LLMs), or with one letter dropped ("llma" for Llama; only letters, five or more, so
-    GPT-3 never matches GPT-5 and a substituted letter, Mistral for Mixtral, never matches)."""
-    forms = {re.sub(r"[^a-z0-9]", "", m.group().lower()) for m in _TERM.finditer(context)}
+    """The context writes the name another way a note-taker would: without separators or case ("GPT3" for GPT-3,
+    "llma 2" for llma2), in the singular ("LLM" for LLMs), or with one letter dropped ("llma" for Llama; a name of
+    five letters or more, never a digit, so GPT-3 never matches GPT-5 and a substituted letter, Mistral for Mixtral,
+    never matches)."""
+    tokens = [re.sub(r"[^a-z0-9]", "", m.group().lower()) for m in _TERM.finditer(context)]
+    forms = set(tokens) | {a + b for a, b in zip(tokens, tokens[1:], strict=False)}  # "llma 2" is "llma2"
     forms |= {f[:-1] for f in forms if f.endswith("s")}
     word = re.sub(r"[^a-z0-9]", "", name.lower())
     if word in forms or word.removesuffix("s") in forms:
         return True
-    return word.isalpha() and len(word) >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)))
+    # one letter dropped, never a digit: "llama2" is written "llma 2"; GPT-3 never becomes GPT-5
+    letters = sum(c.isalpha() for c in word)
+    return letters >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)) if word[i].isalpha())
 
 
 def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
@@ -121,6 +126,10 @@ class GroundingChecker:
         excused = len(absent) <= len(subject) // 3 and everyday
         return (not absent or excused) and all(self._names(t, stems, place) for t in names)
 
+    def _name_stems(self, text: str) -> set[str]:
+        """The stems of the names a text states ("gpt" of GPT-4), which the name checks match as names."""
+        return {stem for t in specific_terms(text) if not is_number(t) for stem in self.tokenizer(t)}
+
     def says(self, name: str, text: str) -> bool:
         """The text holds the name, matched as the claim check matches a claim's names."""
         stems, _ = self._analysed(text)
@@ -137,7 +146,12 @@ class GroundingChecker:
         a temperature for code generation. Only notes are read this way (their bullets and tables keep structure);
         a number a cited paper also holds is left to the other checks."""
         sentence = _ENUMERATOR.sub("", sentence)
-        claimed = stated_numbers(sentence) - numbers(question)
+        # the digits of a name (GPT-3, A100) are part of the name, not a number the sentence states
+        plain = sentence
+        for t in specific_terms(sentence):
+            if re.search(r"[A-Za-z]", t) and not _AMOUNT.fullmatch(t):
+                plain = plain.replace(t, " ")
+        claimed = stated_numbers(plain) - numbers(question)
         if (
             not self.checks.on("number_place")
             or not claimed
@@ -153,14 +167,20 @@ class GroundingChecker:
         # answer's own wording (other checks judge it), not a misplaced fact
         said = "\n".join(p for p, _ in located)
         said_stems = self._stems(said)
+        asks = bool(question) and asks_value(question)
+        # the names the sentence ties the number to, and (a value question) the names the question asks it of: a
+        # number stated of GPT-3 is no context length of GPT-2, though the cited note names GPT-2 elsewhere
         names = [
             t
-            for t in dict.fromkeys(specific_terms(sentence))
-            if not is_number(t) and not numbers(t) and self._names(t, said_stems, said)
+            for t in dict.fromkeys(specific_terms(sentence) + (specific_terms(question) if asks else []))
+            if not is_number(t) and not _AMOUNT.fullmatch(t) and self._names(t, said_stems, said)
         ]
         subject: set[str] = set()
-        if question and asks_value(question):
-            subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC
+        if asks:
+            # words, not names: a name is bound by its own matcher ("GPT-4" is the table's "GPT4")
+            subject = (
+                (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC - self._name_stems(sentence)
+            )
             subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit() and not lacking([w], said_stems)}
         problems = []
         for n in sorted(claimed):
@@ -174,7 +194,7 @@ class GroundingChecker:
         own doing ("Experiments of 09/04/2024 ...", "I", "my", "we"): "The entropy in bits for your dataset is 6 bits"
         citing the notes' "if a model's cross entropy is 6 bits" is a textbook example, not the user's result. The
         gate asks the same of value questions it recognises; this holds for any answer sentence."""
-        if not is_personal(question) or not self.checks.on("number_own"):
+        if not asks_own_work(question) or not self.checks.on("number_own"):
             return []
         claimed = stated_numbers(_ENUMERATOR.sub("", sentence)) - numbers(question)
         # where each number is stated, with its frame and headings: a region that records the user's own doing
@@ -221,7 +241,7 @@ class GroundingChecker:
         find = self.checks.find
         sentence = _ENUMERATOR.sub("", sentence)
         # "The validation accuracy ... was 71.3%" answering "what accuracy did I get?" is about the user's work too
-        if context_is_paper and (_PERSONAL.search(sentence) or is_personal(question)):
+        if context_is_paper and (_PERSONAL.search(sentence) or asks_own_work(question)):
             problems += find("own_work_paper", "a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)
         ctx_nums = ctx_nums | self._analysed(question)[1]
@@ -239,6 +259,7 @@ class GroundingChecker:
             # must mostly be in the source, or the number belongs to something else (a DPO table's 69.6)
             subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC
             subject -= set(answer_type(question, self.tokenizer))  # "latency" is beside any latency figure
+            subject -= self._name_stems(sentence)  # names are checked above, by the name matcher
             subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit()}
             lacking = sorted(w for w in subject if w not in ctx_stems)
             if self.common is not None:

@@ -67,9 +67,13 @@ def regions(text: str) -> list[Region]:
             frame = "\n".join(p for _, p in parents)
             parents.append((depth, line.strip()))
             paragraph = []
+        elif parents:
+            # a line under a bullet, with no blank line between, continues that bullet (markdown's lazy
+            # continuation): "- **ClipText** for text encoding." then "  Output: 77 token embeddings ..."
+            frame = "\n".join([*(p for _, p in parents), *paragraph])
+            paragraph.append(line.strip())
         else:
             # prose: read with the paragraph it continues ("Experiments of 09/04/2024:" above a line of results)
-            parents = []
             frame = "\n".join(paragraph)
             paragraph.append(line.strip())
         before: list[str] = []  # a later sentence of a line reads on from the earlier ones
