@@ -39,8 +39,12 @@ def test_a_summary_counts_per_corpus_and_kind() -> None:
     from rag_service.index.bm25 import Tokenizer
 
     item = next(i for i in answers.split("dev") if i.answerable and answers.corpus_of(i) == "jalammar")
-    said = SimpleNamespace(answer=item.reference_answer, refused=False, refusal_reason=None, citations=[])
-    refused = SimpleNamespace(answer="The sources don't say.", refused=True, refusal_reason="x", citations=[])
+    said = SimpleNamespace(
+        answer=item.reference_answer, refused=False, refusal_reason=None, citations=[], findings=[], dropped=[]
+    )
+    refused = SimpleNamespace(
+        answer="The sources don't say.", refused=True, refusal_reason="x", citations=[], findings=[], dropped=[]
+    )
     rows = [answers.score(item, said, Tokenizer()), answers.score(item, refused, Tokenizer())]
     assert rows[0].right and not rows[1].right and rows[1].refused
     line = next(s for s in answers.summary(rows) if s["kind"] == answers.kind_of(item))

@@ -95,3 +95,17 @@ def test_a_value_is_bound_to_the_name_the_question_asks_it_of() -> None:
         "number_place"
     ]
     assert g.unbound_numbers(quoted, [note], "What context length does GPT-3 have?") == []
+
+
+def test_a_number_the_source_spells_out_supports_the_digits_and_a_name_is_no_amount() -> None:
+    from rag_service.answer.values import numbers, spelled_numbers
+
+    assert spelled_numbers("twelve for the Base version, and twenty four (or Twenty-four) for the Large") == {
+        "12",
+        "24",
+    }
+    assert numbers("my 3b1b notes") == {"3"} and numbers("a 7b model") == {"7000000000"}
+    g = GroundingChecker()
+    source = "BERT has a number of encoder layers: twelve for the Base version, and twenty four for the Large version."
+    assert g.claim_problems("BERT Large has 24 encoder layers.", source, False) == []
+    assert [f.check for f in g.claim_problems("BERT Large has 36 encoder layers.", source, False)] == ["number_absent"]

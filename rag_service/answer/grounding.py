@@ -20,6 +20,7 @@ from rag_service.answer.values import (
     normalise_number,
     numbers,
     other_unit,
+    spelled_numbers,
     split_units,
     stated_numbers,
 )
@@ -244,7 +245,7 @@ class GroundingChecker:
         if context_is_paper and (_PERSONAL.search(sentence) or asks_own_work(question)):
             problems += find("own_work_paper", "a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)
-        ctx_nums = ctx_nums | self._analysed(question)[1]
+        ctx_nums = ctx_nums | spelled_numbers(context) | self._analysed(question)[1]
         claimed = numbers(sentence)
         for n in sorted(claimed - ctx_nums):
             problems += find("number_absent", f"number {n} not in the source")

@@ -53,9 +53,9 @@ def split_units(text: str) -> str:
 
 
 # "50k words" is 50,000 words and "7 billion" is 7B: a scale word or letter multiplies its number ("$2m" is money;
-# a bare lowercase "m" may be metres or minutes and is left alone)
+# a bare lowercase "m" may be metres or minutes and is left alone; "3b1b" is a name, no three billion)
 _SCALED = re.compile(
-    r"(?<![\w.])(\$?)(\d+(?:[.,]\d+)*)\s?(k|K|M|B|b|bn|T|thousand|million|billion|trillion|m(?=\W|$))(?![A-Za-z])"
+    r"(?<![\w.])(\$?)(\d+(?:[.,]\d+)*)\s?(k|K|M|B|b|bn|T|thousand|million|billion|trillion|m(?=\W|$))(?![A-Za-z0-9])"
 )
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12}
 _SCALE["trillion"] = 1e12
@@ -100,6 +100,22 @@ _NUMBER_WORDS = re.compile(
     r"thousands?|millions?|billions?|trillions?|half|third|quarter|twice|double|triple|dozens?)\b",
     re.I,
 )
+
+
+_SPELLED = re.compile(
+    rf"\b(?:({'|'.join(lexicon.TENS)})(?:[\s-]({'|'.join(list(lexicon.ONES)[1:10])}))?|({'|'.join(lexicon.ONES)}))\b",
+    re.I,
+)
+
+
+def spelled_numbers(text: str) -> set[str]:
+    """The numbers a source spells out ("twelve for the Base version, and twenty four for the Large"). Read on the
+    source side only: an answer's "12" is what the source's "twelve" says; an answer's "one of the ..." is no claim."""
+    out = set()
+    for m in _SPELLED.finditer(text):
+        tens, unit, alone = (g.lower() if g else g for g in m.groups())
+        out.add(str(lexicon.TENS[tens] + (lexicon.ONES[unit] if unit else 0)) if tens else str(lexicon.ONES[alone]))
+    return out
 
 
 def gives_a_value(text: str) -> bool:
