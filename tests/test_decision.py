@@ -87,3 +87,15 @@ def test_the_fit_finds_the_signal_that_separates_and_a_threshold_between() -> No
     probs = [probability(x, settings) for x in xs]
     t = best_threshold(probs, ys)
     assert all((p >= t) == y for p, y in zip(probs, ys, strict=True))
+
+
+def test_the_decision_defaults_are_the_fit_written_by_eval_fit() -> None:
+    import json
+
+    from rag_service.settings import DECISION_FILE
+
+    fitted = json.loads(DECISION_FILE.read_text())
+    decision = Settings().answer.decision
+    assert fitted["split"] == "dev" and set(fitted["weights"]) == set(SIGNALS)
+    assert decision.weights == fitted["weights"] and decision.bias == fitted["bias"]
+    assert decision.threshold == fitted["threshold"]
