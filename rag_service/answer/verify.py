@@ -150,9 +150,17 @@ class Verifier:
                 )
 
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
-            each = [problems(cited)] if cited else [problems([h]) for h in hits]
-            if each and all(each):
-                found.append((sent.text, each[0][0]))
+            if cited:
+                failing = problems(cited)
+            else:  # the first context that holds it ends the search; none: the first one's finding
+                failing = []
+                for h in hits:
+                    if not (found_here := problems([h])):
+                        failing = []
+                        break
+                    failing = failing or found_here
+            if failing:
+                found.append((sent.text, failing[0]))
                 text = text.replace(raw, "", 1)  # in place, so the lines of a list stay lines
                 main_failed = main_failed or i == 0
         return _tidy(text), found, main_failed
