@@ -30,10 +30,10 @@ ensure_offline_env()
 from eval.dataset import load_golden  # noqa: E402
 from eval.groundedness import Entailment, Passage, citation_scores  # noqa: E402
 from rag_service.answer.cite import clean_answer, drop_keys, strip_unknown_keys  # noqa: E402
-from rag_service.answer.grounding import numbers  # noqa: E402
 from rag_service.app import build_services  # noqa: E402
 from rag_service.index.bm25 import Tokenizer  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
+from rag_service.text.numbers import numbers  # noqa: E402
 
 
 def prefill_rate(address: str) -> float:

@@ -30,11 +30,11 @@ ensure_offline_env()
 
 from eval.dataset import load_golden  # noqa: E402
 from rag_service.answer.cite import drop_keys  # noqa: E402
-from rag_service.answer.grounding import numbers  # noqa: E402
 from rag_service.answer.pipeline import AnswerPipeline  # noqa: E402
 from rag_service.app import build_services  # noqa: E402
 from rag_service.index.bm25 import Tokenizer  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
+from rag_service.text.numbers import numbers  # noqa: E402
 
 
 class _Recorded:

@@ -150,6 +150,8 @@ def eval_checks(
     split: Annotated[str, typer.Option(help="dev (fitted on) or report (never fitted on).")] = "dev",
     corpus: Corpus = None,
     llm: Annotated[str, typer.Option(help="Answer backend: extractive | local | openai.")] = "extractive",
+    ids: Annotated[str | None, typer.Option(help="Only these question ids, comma-separated.")] = None,
+    dump: Annotated[Path | None, typer.Option(help="Write each answer a check's ablation changed here.")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Per-check firing counts of the post-generation checks, and an ablation: each check off in turn, the questions
@@ -160,9 +162,10 @@ def eval_checks(
     from rag_service.app import build_services
 
     runs: list[Any] = []
+    changed: list[dict[str, Any]] = []
     effects: dict[str, dict[str, int]] = {name: {} for name in chk.CHECKS}
     for name, folder in _corpora(corpus, data_dir).items():
-        part = [i for i in ans.split(split) if ans.corpus_of(i) == name]
+        part = [i for i in ans.split(split) if ans.corpus_of(i) == name and (not ids or i.id in ids.split(","))]
         if not part:
             continue
         services = build_services(make_settings(folder, llm=llm))
@@ -178,11 +181,15 @@ def eval_checks(
                 settings = base.settings.model_copy(deep=True)
                 settings.answer.checks_off = [check]
                 off = AnswerPipeline(base.retriever, settings, base.llm)
-                task = progress.add_task(f"{name}: {check} off", total=len(hit))
-                again = chk.run(off, [part[i] for i in hit], partial(progress.advance, task))
+                again = chk.replay(off, [part[i] for i in hit], [full[i] for i in hit])
                 delta = chk.effect([full[i].row for i in hit], [r.row for r in again])
                 for k, v in delta.items():
                     effects[check][k] = effects[check].get(k, 0) + v
+                changed += [
+                    {"check": check, "id": part[i].id, "on": full[i].row.text, "off": r.row.text}
+                    for i, r in zip(hit, again, strict=True)
+                    if r.row.text != full[i].row.text
+                ]
         runs += full
         services.close()
     table = Table(title=f"post-generation checks: split {split}, backend {llm}; with the check off (change)")
@@ -208,3 +215,5 @@ def eval_checks(
         )
     Console(width=200).print(table)
     typer.echo(f"{len(runs)} questions")
+    if dump:
+        dump.write_text("".join(json.dumps(c) + "\n" for c in changed))

@@ -22,8 +22,8 @@ from typing import Any
 
 from eval.dataset import GoldenItem, load_golden
 from rag_service.answer.cite import drop_keys
-from rag_service.answer.values import numbers
 from rag_service.index.bm25 import Tokenizer
+from rag_service.text.numbers import numbers
 
 DATA = Path(__file__).parent / "data"
 _REPORT_BATCHES = {f"fresh{i}" for i in range(12, 17)}

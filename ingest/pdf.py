@@ -1,6 +1,6 @@
 """PDF -> positioned text lines with font cues, and the page-level cleaning every paper gets.
 
-The extractor is pdfminer.six (MIT), chosen by measurement (``bench/pdf_extractors.py``, table in the README): on the
+The extractor is pdfminer.six (MIT), chosen by measurement (``bench/pdf_extractors.py``, docs/CHANGELOG.md): on the
 7 shared papers it had the fewest word-join errors (0.02 per 1,000 words; pypdf 1.02, pypdfium2 0.92, PyMuPDF 0.24)
 and the least glyph noise, and it is the only permissively licensed candidate that gives each character's font size
 and name, which the structure cues (title, section headings) need. Its cost is speed: ~13 pages/s against 475 for

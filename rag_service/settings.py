@@ -169,7 +169,7 @@ class DecisionSettings(_Group):
 class AnswerSettings(_Group):
     # chosen by bench/answer.py (30 answerable + 32 unanswerable golden questions, 1.5B): 4 x 600 had 2 false
     # refusals, 23 keyword-right and 24 gold-cited answers at 1,034 prompt tokens p50; 4 x 900: 3 / 23 / 23 at 1,080;
-    # 3 x 900: 5 / 22 / 21 at 788; 5 x 700: 4 / 23 / 22 at 1,354 (README, "Choosing the model and the contexts")
+    # 3 x 900: 5 / 22 / 21 at 788; 5 x 700: 4 / 23 / 22 at 1,354 (docs/CHANGELOG.md)
     max_contexts: int = Field(default=4, ge=1, le=20, description="Contexts put in the prompt.")
     context_chars: int = Field(default=600, ge=200, description="Max characters of one context in the prompt.")
     note_margin: float = Field(

@@ -41,3 +41,20 @@ def test_no_rule_in_the_core_names_an_evaluation_question() -> None:
         if re.search(r"\bq\d{2,3}p?\b|\bfresh\d+\b|\b[jn][dr]\d{3}\b", line)
     ]
     assert not found, found
+
+
+def test_data_flows_one_way_retrieval_and_index_never_import_answer() -> None:
+    """files -> index -> retrieval -> answer: the lower layers (and the shared text analysis) import no answer code."""
+    import ast
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[1] / "rag_service"
+    lower = [p for d in ("index", "retrieval", "text") for p in (core / d).rglob("*.py")]
+    assert len(lower) >= 8  # the packages are there
+    wrong = [
+        f"{path.relative_to(core)} imports {node.module}"
+        for path in lower
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rag_service.answer")
+    ]
+    assert not wrong, wrong

@@ -132,7 +132,7 @@ def test_quoted_sentences_stand_one_per_line() -> None:
 
 
 def test_a_note_line_splits_into_sentences_where_sentences_end() -> None:
-    from rag_service.answer.regions import LIST_MARKER, regions
+    from rag_service.text.regions import LIST_MARKER, regions
 
     text = "* sample with a temperature\n    * 0.7 is recommended. e.g. for stories\n* bot: 1. classify 2. reply"
     got = [(r.sentence, r.frame) for r in regions(text)]

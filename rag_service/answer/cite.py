@@ -165,7 +165,7 @@ class SupportChecker:
         self.tokenizer = Tokenizer()
         # One answer checks each of its sentences against several contexts, and their joins (joint support, key
         # repair), and the extractive backend embeds the same context sentences: each sentence is embedded once.
-        # bench/chat_cpu.py measured this cache (README, "Under load").
+        # bench/chat_cpu.py measured this cache (docs/CHANGELOG.md, "CPU per answer").
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()

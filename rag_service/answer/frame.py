@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 
 from rag_service.answer import lexicon
-from rag_service.answer.values import is_number, numbers
+from rag_service.answer.values import asks_value
 from rag_service.index.bm25 import Tokenizer
+from rag_service.text.numbers import is_number, numbers
 
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9'-]*")
@@ -48,7 +49,7 @@ def specific_terms(text: str) -> list[str]:
 
 
 def about_notes(question: str) -> bool:
-    """The question names the notes as its source ("according to my notes", "my model table", "in the post")."""
+    """The question names the notes as its source ("my notes", "the post")."""
     return bool(lexicon.ABOUT_NOTES.search(question))
 
 
@@ -58,9 +59,9 @@ def is_personal(question: str) -> bool:
 
 
 def asks_own_work(question: str) -> bool:
-    """Personal, unless the first person only asks what the notes hold ("Which papers do I list ...?", "I remember X
-    being ..."), names the notes as where it is ("in my notes") or asks for advice ("When should I choose ...?")."""
-    if about_notes(question):  # "in my finetuning code", "according to my notes": where it is written down
+    """Personal, unless the first person only asks what the notes hold ("do I list"), names the notes as where it is
+    ("in my notes") or asks for advice ("should I")."""
+    if about_notes(question):  # "my <document>": where it is written down
         return False
     return is_personal(lexicon.ADVICE.sub("one", lexicon.NOTES_HOLD.sub("the notes hold", question)))
 
@@ -76,10 +77,6 @@ class Frame:
     numbers: frozenset[str]
     personal: bool  # about the user's own work (not about what the notes hold)
     value: bool  # asks for an amount: "how many/much ...", "what <measure> ..."
-
-    @property
-    def about_notes(self) -> bool:
-        return about_notes(self.text)
 
 
 def parse(question: str, tokenizer: Tokenizer) -> Frame:
@@ -99,5 +96,5 @@ def parse(question: str, tokenizer: Tokenizer) -> Frame:
         # GPT-4's 4 and Mistral-7B's 7B are parts of names, not numbers asked about
         numbers=frozenset(numbers(re.sub("|".join(re.escape(t) for t in names) or "^$", " ", plain))),
         personal=asks_own_work(question),
-        value=bool(lexicon.ASKS_VALUE.search(question)),
+        value=asks_value(question),
     )

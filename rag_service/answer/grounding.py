@@ -11,20 +11,10 @@ from collections.abc import Callable, Iterable
 from rag_service.answer import lexicon
 from rag_service.answer.checks import Checks, Finding
 from rag_service.answer.frame import about_notes, asks_own_work, is_personal, specific_terms
-from rag_service.answer.regions import regions
-from rag_service.answer.values import (
-    answer_type,
-    asks_value,
-    counted,
-    is_number,
-    normalise_number,
-    numbers,
-    other_unit,
-    spelled_numbers,
-    split_units,
-    stated_numbers,
-)
+from rag_service.answer.values import answer_type, asks_value, spelled_numbers
 from rag_service.index.bm25 import Tokenizer
+from rag_service.text.numbers import is_number, normalise_number, numbers, split_units, stated_numbers
+from rag_service.text.regions import regions
 from rag_service.types import ScoredChunk
 
 _GENERIC = lexicon.GENERIC
@@ -35,8 +25,9 @@ _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|ph
 _AMOUNT = re.compile(r"[$€£]?[\d.,]+[A-Za-z]{0,2}")  # "70b", "2m", "168GB": an amount, not a name ("GPT-3" is one)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_PARTS = re.compile(r"\d+|[A-Z][a-z]*|[a-z]+")  # a name's parts: 3Blue1Brown -> 3, Blue, 1, Brown
 
-__all__ = ["GroundingChecker", "about_notes", "asks_own_work", "is_personal", "numbers", "specific_terms"]
+__all__ = ["GroundingChecker", "about_notes", "asks_own_work", "is_personal", "specific_terms"]
 
 
 def lacking(words: Iterable[str], stems: set[str]) -> list[str]:
@@ -45,14 +36,18 @@ def lacking(words: Iterable[str], stems: set[str]) -> list[str]:
 
 
 def _written_as(name: str, context: str) -> bool:
-    """The context writes the name another way a note-taker would: without separators or case ("GPT3" for GPT-3,
-    "llma 2" for llma2), in the singular ("LLM" for LLMs), or with one letter dropped ("llma" for Llama; a name of
-    five letters or more, never a digit, so GPT-3 never matches GPT-5 and a substituted letter, Mistral for Mixtral,
-    never matches)."""
-    tokens = [re.sub(r"[^a-z0-9]", "", m.group().lower()) for m in _TERM.finditer(context)]
+    """The context writes the name another way a note-taker would: without separators or case, in the singular, by
+    its parts' initials, or with one letter dropped (a name of five letters or more, never a digit: a digit or a
+    substituted letter makes another model)."""
+    terms = [m.group() for m in _TERM.finditer(context)]
+    tokens = [re.sub(r"[^a-z0-9]", "", t.lower()) for t in terms]
     forms = set(tokens) | {a + b for a, b in zip(tokens, tokens[1:], strict=False)}  # "llma 2" is "llma2"
+    # a name's initials, digits kept whole ("3b1b" for 3Blue1Brown); within one name only: initials of any run of
+    # words would match a random three-letter name somewhere in a long context
+    forms |= {"".join(p[0] if p[0].isalpha() else p for p in _PARTS.findall(t)).lower() for t in terms}
     forms |= {f[:-1] for f in forms if f.endswith("s")}
     word = re.sub(r"[^a-z0-9]", "", name.lower())
+    forms = {f for f in forms if len(f) >= 3 or f == word}  # an initialism of fewer than 3 letters matches anything
     if word in forms or word.removesuffix("s") in forms:
         return True
     # one letter dropped, never a digit: "llama2" is written "llma 2"; GPT-3 never becomes GPT-5
@@ -61,8 +56,11 @@ def _written_as(name: str, context: str) -> bool:
 
 
 def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
-    """One of the words is among the stems, or its singular is ("gpu" for gpus)."""
-    return any(w in stems or w.removesuffix("s") in stems for w in words)
+    """One of the words is among the stems, as its singular ("gpu" for gpus) or as an abbreviation of one ("dim")."""
+    return any(
+        w in stems or w.removesuffix("s") in stems or (len(w) >= 3 and any(s.startswith(w) for s in stems))
+        for w in words
+    )
 
 
 class GroundingChecker:
@@ -87,8 +85,8 @@ class GroundingChecker:
         return set(self.tokenizer(text)) | set(self.tokenizer(split_units(text)))
 
     def _has_term(self, term: str, stems: set[str], nums: set[str], raw: str) -> bool:
-        """Every part of the term is in the text; a name mixing letters and digits (GPT-5, Mistral-7B, A100) must
-        appear as one phrase, so "GPT-5" is not found in a text about GPT-3 that happens to contain a 5."""
+        """Every part of the term is in the text; a name mixing letters and digits must appear as one phrase (a
+        text about one model version that happens to hold another version's digit does not name it)."""
         parts = self.tokenizer(term, closed_compounds=False)  # "English-German" is in "English-to-German"
         if not all(p in stems or (p[:1].isdigit() and normalise_number(p) in nums) for p in parts):
             return False
@@ -108,27 +106,21 @@ class GroundingChecker:
         forms = {w, w[:-1], w[:-2], w[:-3], w[:-3] + "e", w[:-2] + "e"} if len(w) > 5 else {w}
         return any(self.common(f) for f in forms if len(f) >= 3)
 
-    def _surface(self, text: str) -> dict[str, str]:
-        """Stem -> the first word of the text that has it."""
-        out: dict[str, str] = {}
-        for word in re.findall(r"[\w'-]+", text):
-            for stem in self.tokenizer(word):
-                out.setdefault(stem, word)
-        return out
-
     def _bound(self, subject: set[str], names: list[str], place: str) -> bool:
         """The place (a sentence with its frame and headings) holds every name and the subject words, one everyday
-        word in three excepted: "the parameters file of a 70b model is 140g" joins the bullet "70b parameters (140g
-        in size)" to the one saying an LLM is a parameters file and a run file; a technical word ("finetuning" for
-        the pretraining bullet's $2m) is never excused."""
+        word in three excepted (an answer joins sibling bullets in its own words); a technical word is never excused."""
         stems = self._stems(place)
         absent = lacking(subject, stems)
         everyday = self.common is not None and all(self._everyday(w, base_forms=False) for w in absent)
         excused = len(absent) <= len(subject) // 3 and everyday
         return (not absent or excused) and all(self._names(t, stems, place) for t in names)
 
+    def _word_of(self, stem: str, text: str) -> str:
+        """The first word of the text with this stem (the stem itself if none)."""
+        return next((w for w in re.findall(r"[\w'-]+", text) if stem in self.tokenizer(w)), stem)
+
     def _name_stems(self, text: str) -> set[str]:
-        """The stems of the names a text states ("gpt" of GPT-4), which the name checks match as names."""
+        """The stems of the names a text states, which the name checks match as names."""
         return {stem for t in specific_terms(text) if not is_number(t) for stem in self.tokenizer(t)}
 
     def says(self, name: str, text: str) -> bool:
@@ -142,10 +134,10 @@ class GroundingChecker:
 
     def unbound_numbers(self, sentence: str, hits: list[ScoredChunk], question: str = "") -> list[Finding]:
         """Numbers of the sentence that the cited notes state only apart from what the sentence ties them to: its
-        names, and (answering a value question) the question's words it repeats. A GPT-4 table row's "8,192" is not
-        GPT4-V's context window although "GPT4-V" is in the same section; "0.7 is recommended for creative use" is not
-        a temperature for code generation. Only notes are read this way (their bullets and tables keep structure);
-        a number a cited paper also holds is left to the other checks."""
+        names, and (answering a value question) the question's words it repeats: a table row's number is not another
+        model's value though the other model is named in the same section, nor a bullet's value one for another use.
+        Only notes are read this way (their bullets and tables keep structure); a number a cited paper also holds is
+        left to the other checks."""
         sentence = _ENUMERATOR.sub("", sentence)
         # the digits of a name (GPT-3, A100) are part of the name, not a number the sentence states
         plain = sentence
@@ -169,8 +161,7 @@ class GroundingChecker:
         said = "\n".join(p for p, _ in located)
         said_stems = self._stems(said)
         asks = bool(question) and asks_value(question)
-        # the names the sentence ties the number to, and (a value question) the names the question asks it of: a
-        # number stated of GPT-3 is no context length of GPT-2, though the cited note names GPT-2 elsewhere
+        # the names the sentence ties the number to, and (a value question) the names the question asks it of
         names = [
             t
             for t in dict.fromkeys(specific_terms(sentence) + (specific_terms(question) if asks else []))
@@ -178,11 +169,17 @@ class GroundingChecker:
         ]
         subject: set[str] = set()
         if asks:
-            # words, not names: a name is bound by its own matcher ("GPT-4" is the table's "GPT4")
-            subject = (
-                (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC - self._name_stems(sentence)
-            )
-            subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit() and not lacking([w], said_stems)}
+            # the question's words the sentence repeats, not names (a name is bound by its own matcher): those the
+            # notes say somewhere (a word they never use may be the answer's own wording), and technical words
+            # whether said or not (a stage or method the notes never name is not what their number is of)
+            shared = set(self.tokenizer(sentence)) & set(self.tokenizer(question))
+            subject = {
+                w
+                for w in shared - _GENERIC - self._name_stems(sentence)
+                if len(w) > 1
+                and not w[:1].isdigit()
+                and (not lacking([w], said_stems) or not self._everyday(self._word_of(w, sentence)))
+            }
         problems = []
         for n in sorted(claimed):
             places = [p for p, sent in located if n in numbers(sent)]
@@ -192,10 +189,8 @@ class GroundingChecker:
 
     def unowned_numbers(self, sentence: str, hits: list[ScoredChunk], question: str) -> list[Finding]:
         """Answering a question about the user's own work, a number must come from a cited note that records their
-        own doing ("Experiments of 09/04/2024 ...", "I", "my", "we"): "The entropy in bits for your dataset is 6 bits"
-        citing the notes' "if a model's cross entropy is 6 bits" is a textbook example, not the user's result. The
-        gate asks the same of value questions it recognises; this holds for any answer sentence."""
-        if not asks_own_work(question) or not self.checks.on("number_own"):
+        own doing (first person, an experiment's record): a textbook example in the notes is not the user's result."""
+        if not asks_own_work(question) or not self.checks.on("own_work"):
             return []
         claimed = stated_numbers(_ENUMERATOR.sub("", sentence)) - numbers(question)
         # where each number is stated, with its frame and headings: a region that records the user's own doing
@@ -210,13 +205,12 @@ class GroundingChecker:
             f
             for n in sorted(claimed)
             if n not in owned
-            for f in self.checks.find("number_own", f"number {n} is no record of your own work")
+            for f in self.checks.find("own_work", f"number {n} is no record of your own work")
         ]
 
     def about_question(self, sentence: str, question: str) -> bool:
-        """The sentence says something of what the question asks: one of its words beyond how it asks ("Lower the
-        learning rate to 5e-7" answers "What learning rate do the DPO tips recommend?"; a paper's "one shared copy of
-        each expert" does not answer "What batch size does 3Blue1Brown use?")."""
+        """The sentence says something of what the question asks: one of its words beyond how it asks (for a "how
+        many X" question: X)."""
         words = set(self.tokenizer(question)) - _GENERIC  # its subject, or the measure it asks for
         if not words:
             return True
@@ -224,70 +218,42 @@ class GroundingChecker:
         stems |= {w.removesuffix("s") for w in stems}  # "one GPU" counts GPUs
         counted = self._counted(question)
         if counted:
-            # "How many GPUs were used to train Chinchilla?" is answered by a count of GPUs, not by the "~20x" of a
-            # sentence that names Chinchilla
+            # a count of the thing asked, not another number of a sentence that names the subject
             return _holds_any(counted, stems)
         return bool(words & stems)
 
     def _counted(self, question: str) -> list[str]:
-        """What a "how many" question counts ("GPUs", "attention heads"), as stems; [] for any other question."""
-        return answer_type(question, self.tokenizer) if _HOW_MANY.search(question) else []
+        """What a "how many" question counts, as stems; [] for any other question."""
+        m = _HOW_MANY.search(question)
+        return answer_type(question[m.start() :], self.tokenizer) if m else []
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[Finding]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
-        number counting something else, a number about something else, or a claim about the user's own work backed
-        by a paper. Numbers the question itself gave may be restated; its names may not: "GraphRAG" in the question
-        does not make a Transformer chunk's "8 P100 GPUs" GraphRAG's. Empty when nothing is wrong."""
+        claim about the user's own work backed by a paper; answering a value question, a value from a source that
+        does not name what the question asks it of or count what it counts. Numbers the question itself gave may be
+        restated; its names may not. Empty when nothing is wrong."""
         problems: list[Finding] = []
         find = self.checks.find
         sentence = _ENUMERATOR.sub("", sentence)
-        # "The validation accuracy ... was 71.3%" answering "what accuracy did I get?" is about the user's work too
         if context_is_paper and (_PERSONAL.search(sentence) or asks_own_work(question)):
-            problems += find("own_work_paper", "a claim about your own work cites a paper")
+            problems += find("own_work", "a claim about your own work cites a paper")
         ctx_stems, ctx_nums = self._analysed(context)
         ctx_nums = ctx_nums | spelled_numbers(context) | self._analysed(question)[1]
         claimed = numbers(sentence)
         for n in sorted(claimed - ctx_nums):
             problems += find("number_absent", f"number {n} not in the source")
-        for n, unit in counted(sentence):
-            if other_unit(n, unit, context):
-                problems += find("count_unit", f"'{n} {unit}' not in the source")
         for t in dict.fromkeys(specific_terms(sentence)):
-            if not is_number(t) and not self._has_term(t, ctx_stems, ctx_nums, context) and not _written_as(t, context):
+            if not is_number(t) and not self._names(t, ctx_stems, context):
                 problems += find("name_absent", f"'{t}' not in the source")
         if claimed and question and asks_value(question):
-            # what the value is of: the question's words the sentence repeats ("the spam classifier reached 69.6%")
-            # must mostly be in the source, or the number belongs to something else (a DPO table's 69.6)
-            subject = (set(self.tokenizer(sentence)) & set(self.tokenizer(question))) - _GENERIC
-            subject -= set(answer_type(question, self.tokenizer))  # "latency" is beside any latency figure
-            subject -= self._name_stems(sentence)  # names are checked above, by the name matcher
-            subject = {w for w in subject if len(w) > 1 and not w[:1].isdigit()}
-            lacking = sorted(w for w in subject if w not in ctx_stems)
-            if self.common is not None:
-                # a technical word of the question the source never uses is what the value is of, not framing
-                # ("the finetuning stage of Llama 2 70B cost $2m" citing a note on pretraining's $2m); everyday
-                # words ("formula", "estimate") may be the answer's framing and only count in the majority rule
-                surface = self._surface(sentence)
-                technical = [
-                    w for w in lacking if not self._everyday(surface.get(w, w)) and not _written_as(w, context)
-                ]
-            else:
-                technical = []
-            if (len(subject) >= 2 and len(lacking) * 2 > len(subject)) or technical:
-                problems += find("value_subject", f"the source's numbers are not about {', '.join(lacking)}")
-            # a name the question asks about that neither the sentence nor its source has: "8 P100 GPUs" cited to
-            # the Transformer paper is not how many GPUs trained Chinchilla
+            # a name the question asks the value of that the source lacks: the number is another thing's
             unnamed = [
                 t
                 for t in dict.fromkeys(specific_terms(question))
-                if not is_number(t)
-                and not self._has_term(t, ctx_stems, ctx_nums, context)
-                and not _written_as(t, context)
+                if not is_number(t) and not self._names(t, ctx_stems, context)
             ]
             if unnamed:
                 problems += find("question_name", f"the source does not name {', '.join(unnamed)}")
-            # "how many layers": a source that never counts layers gives none ("Orca 2 has 7/13B layers" citing a
-            # table whose column is the number of parameters)
             asked_count = self._counted(question)
             if asked_count and not _holds_any(asked_count, ctx_stems):
                 problems += find("count_asked", f"the source counts no {' '.join(asked_count)}")

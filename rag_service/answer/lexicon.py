@@ -11,15 +11,14 @@ PRONOUN_I = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
 # "I" only as the capital pronoun: "i.e." and the "IM" of "ReAct-IM" are not the user
 PERSONAL = re.compile(r"(?i:\b(?:my|mine|myself|me)\b)|\bI(?:['’](?:m|ve|d|ll))?\b(?![-.'’]\w)")
 
-# Kinds of document a user keeps: "according to my notes", "my model table", "my write-up" ask what the notes hold
+# Kinds of document a user keeps: "my <document>" asks what the notes hold
 _DOCUMENTS = (
     r"notes?|notebook|table|list|reading list|summary|summaries|post|posts|blog|write-?ups?|article|guide|page|docs?|"
     r"handbook|wiki|cheat ?sheet|section|bookmarks|jottings|code|script|snippet|example|slides"
 )
 ABOUT_NOTES = re.compile(rf"\b(?:my|our)\s+(?:[\w-]+\s+){{0,2}}?(?:{_DOCUMENTS})\b", re.I)
 
-# Verbs of note-taking: "Which papers do I list ...", "What did I note ...", "did we write", "I remember X being ..."
-# ask what the notes hold, not what the user did
+# Verbs of note-taking: "do I list", "did we write", "I remember" ask what the notes hold, not what the user did
 NOTE_VERBS = (
     r"list|note|noted|write|wrote|written|jot|jotted|mention|bookmark|save|saved|recommend|read|say|said|describe|"
     r"summari[sz]e|call|explain|cite|link|keep|kept|put|have|compare|find|found|collect|collected|gather|record|"
@@ -28,21 +27,24 @@ NOTE_VERBS = (
 NOTES_HOLD = re.compile(
     rf"\b(?:(?:do|did|have|had|does)\s+(?:I|we)|I|we)\s+(?:(?:once|already|first)\s+)?(?:{NOTE_VERBS})\b", re.I
 )
-# "When should I choose RAG?", "How can I speed up inference?": first person asking for advice, not about own work
+# "should I", "can I": first person asking for advice, not about own work
 ADVICE = re.compile(r"\b(?:should|shall|can|could|might|would|must|may)\s+(?:I|we)\b|\b(?:do|would)\s+I\s+need\b", re.I)
 
-# A record of the user's own doing: first person, or an experiment written down ("Experiments of 09/04/2024 ..."); not
-# "we", which notes copy from papers and textbooks ("we needed no extra bits")
+# A record of the user's own doing: first person, or an experiment written down; not "we", which notes copy from
+# papers and textbooks
 OWN_WORK = re.compile(r"(?i:\b(?:my|experiments?|tried|measured)\b)|\bI\b(?![-.'’]\w)")
 
-# A question that asks for an amount
+# A question that asks for an amount: "how many / much / long ...", or "what / which" and a measure within its
+# first few words ("what was the learning rate", "which batch size")
 _MEASURES = (
     r"score|accuracy|rate|size|cost|speed-?up|latency|throughput|perplexity|bleu|rouge\S*|f1|elo|rank|"
     r"temperature|count|percentage|length|epochs?|budget|memory|gpus?|tokens|recall|precision|value|"
     r"dimensions?|parameters?|params"
 )
+HOW = re.compile(r"\bhow (?:many|much|long|large|big|fast|often|high|low)\b", re.I)
+# ("what does the cost measure" asks about the cost, not for it)
 ASKS_VALUE = re.compile(
-    rf"\bhow (?:many|much|long|large|big|fast|often|high|low)\b|\bwhat (?:\w+ )?(?:{_MEASURES})\b", re.I
+    rf"{HOW.pattern}|\b(?:what|which)(?:\s+(?!(?:do|does|did)\b)[\w-]+){{0,3}}?\s+(?:{_MEASURES})\b", re.I
 )
 
 # Words that say how a question is asked, not what it asks about.
@@ -57,57 +59,13 @@ GENERIC = frozenset(
 )
 
 # Month names and their numbers: a date is one date however written ("April 2024", "09/04/2024", "2024-04")
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for m in names
-}
+_MONTHS = "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|september sep sept|october oct"
+MONTHS = {m: i for i, names in enumerate(f"{_MONTHS}|november nov|december dec".split("|"), 1) for m in names.split()}
 MONTH_NAMES = ("", *[next(k for k, v in MONTHS.items() if v == i) for i in range(1, 13)])
 
 # Cardinals a source may spell out ("twenty four for the Large version")
-ONES = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+ONES = {w: i for i, w in enumerate(f"{_ONES} seventeen eighteen nineteen".split())}
 TENS = {
-    w: 10 * i for i, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)
+    w: 10 * i for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
 }

@@ -136,8 +136,8 @@ class AnswerPipeline:
         condense_ms = (time.perf_counter() - t0) * 1000
         a = self.settings.answer
         if (about_notes(question) or is_personal(question)) and not (filters or {}).get("type"):
-            # "according to my notes", "what did I ...": only the notes can say, and the gate and the claim check
-            # read the notes alone for such a question, so paper chunks would only take their slots
+            # a question about the notes or the user's own doing: only the notes can say, and the gate and the claim
+            # check read the notes alone for such a question, so paper chunks would only take their slots
             filters = {**(filters or {}), "type": "note"}
         result = self.retriever.retrieve(question, k or a.max_contexts, filters, config, note_margin=a.note_margin)
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
@@ -193,9 +193,9 @@ class AnswerPipeline:
         labels = [h.chunk.source.label() for h in prep.hits]
         text = move_source_lines(drop_repeats(clean_answer(raw, labels)))
         if self.llm is not None and len(_WORD.findall(drop_keys(text))) < 2 and not asks_own_work(prep.question):
-            # the small model sometimes answers with a key alone ("[2]", "NO [1].") or a key and the context's label
-            # ("[1] (notes.md › metrics)"): quote the contexts instead, checked the same way (not for questions about
-            # the user's own work, where a quoted number would pass for theirs; "which papers do I list" is none)
+            # the small model sometimes answers with a key alone or a key and the context's label: quote the
+            # contexts instead, checked the same way (not for questions about the user's own work, where a quoted
+            # number would pass for theirs)
             text = move_source_lines(drop_repeats(clean_answer(self.extractive(prep), labels)))
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
@@ -222,11 +222,10 @@ class AnswerPipeline:
             and not any(self.verifier.gives_asked_value(s, prep.hits, asked) for s in sentences)
             and self.grounding.checks.find("no_value", "an amount was asked and none is given")
         ):
-            # "How much faster is flash-decoding ...?" answered "it is faster" gives no amount: the sources do not
-            # hold the value, or the model would have copied it (every answered value question of the golden set did);
-            # an amount in a sentence about something else (a paper's batch of b examples) is no answer either
+            # an amount was asked and no sentence gives one of what was asked: the sources do not hold the value, or
+            # the model would have copied it; an amount in a sentence about something else is no answer either
             return self._refusal(prep, "no_value", timings, dropped)
-        if self.llm is not None and "extractive_fallback_ms" not in timings:
+        if self.llm is not None and "extractive_fallback_ms" not in timings and self.settings.answer.lead_quote:
             # decided on the model's own sentences above: the quote never turns a refusal into an answer
             lead = quote.lead_quote(
                 prep.decision.evidence.sentences if prep.decision else [],
@@ -234,8 +233,6 @@ class AnswerPipeline:
                 drop_keys(text),
                 self.grounding.tokenizer,
             )
-            if not self.settings.answer.lead_quote:
-                lead = None
             if lead and self._holds(prep, lead, asked):
                 text = f"{text}\n{lead}"
                 inferred |= set(cited_sentences(lead)[0].keys)
@@ -312,8 +309,7 @@ class AnswerPipeline:
         )
 
     def _near_miss(self, prep: Prepared) -> str:
-        """Say what the sources do have ("They mention QLoRA (notes › Fine-tuning) but say nothing about validation
-        accuracy"), so a refusal still points somewhere."""
+        """Say what the sources do have and what they lack, so a refusal still points somewhere."""
         d, f = prep.decision, prep.frame
         usable = [h for h in prep.hits if h.chunk.source.type == "note"] if f and f.personal else prep.hits
         if d is None or not d.evidence.found or not d.evidence.weakest or not usable:

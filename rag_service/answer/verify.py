@@ -12,8 +12,9 @@ from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentenc
 from rag_service.answer.frame import specific_terms
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.names import coined_names
-from rag_service.answer.regions import LIST_MARKER
-from rag_service.answer.values import gives_a_value, is_number, is_number_dump, numbers
+from rag_service.answer.values import gives_a_value, is_number_dump
+from rag_service.text.numbers import is_number, numbers
+from rag_service.text.regions import LIST_MARKER
 from rag_service.types import ScoredChunk
 
 Dropped = tuple[str, Finding]  # a sentence taken out of an answer, and why
@@ -51,19 +52,18 @@ class Verifier:
         return {p: coined_names(cards[p]) for p in papers if p and p in cards}
 
     def _headed(self, hits: list[ScoredChunk], coined: dict[str, tuple[str, ...]]) -> str:
-        """The contexts as indexed, heading path or paper title first: a claim may name what only the heading says
-        ("OpenAI Agents SDK" over a section that says "agent loop"). A cited paper page also carries the names its
-        paper coins (``coined``: "InstructGPT" beside §3.5's "We fine-tune GPT-3") and the question's names its
-        window holds beyond the clipped part (``window_names``), names only: they bring no number."""
+        """The contexts as indexed, heading path or paper title first (a claim may name what only the heading says);
+        a cited paper page also carries the names its paper coins and the question's names its window holds beyond
+        the clipped part, names only: they bring no number."""
         text = "\n".join(h.chunk.index_text for h in hits)
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
         names = [n for p in papers if p in coined for n in coined[p]] + [n for h in hits for n in h.window_names]
         return f"{text}\n({', '.join(names)})" if names else text
 
     def asked(self, hits: list[ScoredChunk], question: str) -> str:
-        """The question as the claim checks read it: a name no context holds ("llama2" over notes that write "llma 2",
-        "En→Fr" over "English-to-French") was weighed by the answerability decision and is no reason to drop a
-        sentence; a name some context holds still binds an answer's value to the context that names it."""
+        """The question as the claim checks read it: a name no context holds was weighed by the answerability
+        decision and is no reason to drop a sentence; a name some context holds still binds an answer's value to the
+        context that names it."""
         said = "\n".join(h.chunk.index_text for h in hits)
         unheld = [t for t in specific_terms(question) if not is_number(t) and not self.grounding.says(t, said)]
         for name in unheld:
@@ -71,12 +71,9 @@ class Verifier:
         return question
 
     def strip_unheld_references(self, hits: list[ScoredChunk], text: str) -> str:
-        """Small models add references of their own: "Transitivity ... might not work in model comparison
-        (Aghajanyan et al., 2020) [1]" copies its note and appends an author and a year that note never states. Such a
-        parenthetical (its year or its author not in what the sentence cites; uncited, in no context) is removed
-        from the sentence, so the sentence is checked on what it says rather than dropped or re-cited for a reference
-        the model made up; a reference its source holds stays ("GPT (June, 2018)" is no match, "(2017)" of a note
-        that says 2017 is kept)."""
+        """A parenthetical reference a small model appends ("(Author et al., 2020)") whose year or author what the
+        sentence cites does not hold is removed, so the sentence is checked on what it says; a reference its source
+        holds stays."""
         for raw in split_sentences(text):
             refs = list(_PAREN_REF.finditer(raw))
             parsed = cited_sentences(raw)
@@ -94,9 +91,8 @@ class Verifier:
         return text
 
     def gives_asked_value(self, sentence: CitedSentence, hits: list[ScoredChunk], question: str) -> bool:
-        """The sentence gives an amount of what the question asks. A terse answer ("72.6 ± 1.5% of the time" to "How
-        often do the labelers agree?") names nothing of the question: it borrows its subject from it, so its number
-        must stand, in the context it cites, in a sentence about what the question asks."""
+        """The sentence gives an amount of what the question asks. A terse answer (a number alone) borrows its
+        subject from the question, so its number must stand, in the context it cites, in a sentence about it."""
         if not gives_a_value(sentence.text):
             return False
         if self.grounding.about_question(sentence.text, question):
@@ -166,15 +162,14 @@ class Verifier:
         return _tidy(text), found, main_failed
 
     def drop_unsupported(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[Dropped]]:
-        """Drop cited sentences their sources, together, do not support (score under the threshold): one filler
-        sentence ("This is the condition that decides ...") would otherwise mark a true answer's citation
-        unsupported and refuse it; kept when nothing else would be left (that answer is refused as it is). Sentences
-        that only restate the question ("The chunk overlap used in my RAG pipeline was.") go in any case."""
+        """Drop cited sentences their sources, together, do not support (score under the threshold), so a filler
+        sentence does not mark a true answer's citation unsupported; kept when nothing else would be left (that
+        answer is refused as it is). Sentences that only restate the question go in any case."""
         weak: list[tuple[str, Finding]] = []
         empty: list[tuple[str, Finding]] = []
         kept = 0
         asked = set(self.grounding.tokenizer(question))
-        yes_no = bool(_YES_NO.match(question))  # "Does LoRA add latency?" - "LoRA does not add latency" answers it
+        yes_no = bool(_YES_NO.match(question))  # a yes/no question is answered in its own words
         checks = self.grounding.checks
         for raw in split_sentences(text):
             parsed = cited_sentences(raw)
@@ -213,7 +208,7 @@ class Verifier:
         with the wrong source, with one that merely supports it, or with none. A sentence is re-cited when what it
         cites fails the support or claim check, or when one other context holds (nearly) all of its words while what
         it cites holds few (a copy, inflected or not): to the passing context holding most of its words, then the best
-        supporting. A short list item ("DSPy") goes to the first context holding it word for word. Keys marked
+        supporting. A short list item goes to the first context holding it word for word. Keys marked
         ``inferred``; a sentence no context passes is left for the claim check."""
         moved: set[int] = set()
         coined = self.coined(hits)

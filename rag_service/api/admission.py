@@ -1,6 +1,6 @@
 """Admission control for answers: at most ``max_concurrent_answers`` generate at once, ``max_waiting_answers`` wait
 for a slot (up to ``answer_wait_s``), anyone beyond gets 503 busy with Retry-After at once instead of a timeout
-minutes later. Searches are not refused, but only one per core runs at a time (the rest wait, blocked): every runnable
+minutes later. Searches are not refused, but only two per core run at a time (the rest wait, blocked): every runnable
 Python thread competes for the GIL with the event loop, and with 25 searching threads /healthz waited hundreds of ms
 for its turn."""
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag_service.answer.regions import regions
+from rag_service.text.regions import regions
 from rag_service.types import Chunk
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")

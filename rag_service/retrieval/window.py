@@ -2,9 +2,9 @@
 
 Paper chunks are small (``chunking.paper_max_tokens``) because MiniLM embeds short passages sharply and BM25 length
 normalisation favours them, but a reader (and the answer step) needs the surrounding sentences, and a fact is often
-split across two small chunks. Measured on the paper QA set (README): evidence covered in the top 5 rose from 42 to
-the figure given there. Windows are by position within one section, never by text; a hit that already lies inside
-a better hit's window is dropped (that is the "MMR" against near-duplicate passages of one page).
+split across two small chunks. Measured on the paper QA set (docs/CHANGELOG.md): evidence covered in the top 5 rose
+from 42 to the figure given there. Windows are by position within one section, never by text; a hit that already
+lies inside a better hit's window is dropped (that is the "MMR" against near-duplicate passages of one page).
 """
 
 from __future__ import annotations

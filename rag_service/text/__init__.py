@@ -1,0 +1,1 @@
+"""Text analysis shared by retrieval, answers and eval: where a sentence sits in a note, and numbers as written."""
