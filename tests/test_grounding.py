@@ -191,9 +191,15 @@ def test_how_many_x_is_answered_from_a_source_that_counts_x() -> None:
     ctx = "GPT has 96 attention heads. Takes up to 30min. BLEU 28.4 41.8"
     # the source has 96, but counts heads, never layers: "96 layers" answers nothing it says
     assert g.claim_problems("GPT has 96 layers.", ctx, False, "How many layers does GPT have?") == [
-        "the source counts no layer"
+        "'96 layers' not in the source",
+        "the source counts no layer",
     ]
     assert g.claim_problems("GPT has 96 attention heads.", ctx, False, "How many heads does GPT have?") == []
+    # a source that counts layers too, but counts these 96 as heads: "96 layers" is a different claim
+    layered = "GPT has 96 attention heads, which makes attention layer 96 times the size."
+    assert g.claim_problems("GPT has 96 layers.", layered, False, "How many layers does GPT have?") == [
+        "'96 layers' not in the source"
+    ]
     # an abbreviation of the counted word counts it ("dims" for dimensions)
     assert g.claim_problems("GPT has 96 heads.", ctx, False, "How many attention heads, how many dims?") == []
     # units split off ("30min"), and a number given bare (a table cell) is still the source's number

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 CHECKS: dict[str, str] = {
     "number_absent": "every number a sentence states is in what it cites",
     "name_absent": "every name a sentence states is in what it cites",
+    "count_unit": "a count counts what the source counts (8 GPUs is not 8 layers)",
     "own_work": "a claim about the user's own work comes from a note that records their own doing, never a paper",
     "question_name": "a value answering a question about a name comes from a source that names it",
     "count_asked": "'how many X' is answered from a source that counts X",

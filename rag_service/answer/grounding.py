@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from rag_service.answer import lexicon
 from rag_service.answer.checks import Checks, Finding
 from rag_service.answer.frame import about_notes, asks_own_work, is_personal, specific_terms
-from rag_service.answer.values import answer_type, asks_value, spelled_numbers
+from rag_service.answer.values import answer_type, asks_value, counted, other_unit, spelled_numbers
 from rag_service.index.bm25 import Tokenizer
 from rag_service.text.numbers import is_number, normalise_number, numbers, split_units, stated_numbers
 from rag_service.text.regions import regions
@@ -242,6 +242,9 @@ class GroundingChecker:
         claimed = numbers(sentence)
         for n in sorted(claimed - ctx_nums):
             problems += find("number_absent", f"number {n} not in the source")
+        for n, unit in counted(sentence):
+            if other_unit(n, unit, context):
+                problems += find("count_unit", f"'{n} {unit}' not in the source")
         for t in dict.fromkeys(specific_terms(sentence)):
             if not is_number(t) and not self._names(t, ctx_stems, context):
                 problems += find("name_absent", f"'{t}' not in the source")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from rag_service.answer import lexicon
-from rag_service.text.numbers import NUMBER, split_units, stated_numbers
+from rag_service.text.numbers import NUMBER, normalise_number, split_units, stated_numbers
 
 
 def asks_value(question: str) -> bool:
@@ -78,6 +78,47 @@ def _leading_words(words: list[str], tokenizer: Callable[[str], list[str]]) -> l
             break
         out.append(word)
     return out
+
+
+# a number and the word it counts: "96 layers", "30 minutes", "12,288 dimensions" (units split off first)
+_COUNTED = re.compile(r"(?<![\w.\-/])(\d+(?:[.,]\d+)*)\s+([A-Za-z]{3,})")  # not the 3 of "GPT-3 word"
+# words after a number that are not what it counts
+_NOT_UNIT = frozenset(
+    re.findall(r"\w+", "and are but for from has have into its not now off one only onto per than that the then")
+    + re.findall(r"\w+", "this to was were when which while with")
+)
+
+
+def counted(text: str) -> list[tuple[str, str]]:
+    """(normalised number, the word after it) pairs of a text."""
+    return [
+        (normalise_number(m.group(1)), m.group(2).lower())
+        for m in _COUNTED.finditer(split_units(text))
+        if m.group(2).lower() not in _NOT_UNIT
+    ]
+
+
+def other_unit(number: str, unit: str, context: str) -> bool:
+    """The context counts ``number`` in something else and never in ``unit``: "GPT has 96 attention heads" does not
+    say "96 layers". Prefixes compare, so "30min" holds "30 minutes"; a number the context gives without a word
+    after it (a table cell, "BLEU 28.4") may have its unit just before it, and says nothing against it."""
+    words = re.findall(r"\d+(?:[.,]\d+)*|[A-Za-z]+", split_units(context))
+    other = False
+    for i, w in enumerate(words):
+        if not (w[:1].isdigit() and normalise_number(w) == number):
+            continue
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        counts = len(nxt) >= 3 and nxt.isalpha() and nxt not in _NOT_UNIT
+        near = words[i + 1 : i + 4] + ([] if counts else words[max(0, i - 2) : i])
+        if any(_same_word(unit, x.lower()) for x in near):
+            return False
+        other = other or counts
+    return other
+
+
+def _same_word(a: str, b: str) -> bool:
+    n = min(len(a), len(b), 4)
+    return n >= 3 and a[:n] == b[:n]
 
 
 def is_number_dump(sentence: str) -> bool:
