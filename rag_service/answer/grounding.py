@@ -115,9 +115,13 @@ class GroundingChecker:
         excused = len(absent) <= len(subject) // 3 and everyday
         return (not absent or excused) and all(self._names(t, stems, place) for t in names)
 
-    def _word_of(self, stem: str, text: str) -> str:
-        """The first word of the text with this stem (the stem itself if none)."""
-        return next((w for w in re.findall(r"[\w'-]+", text) if stem in self.tokenizer(w)), stem)
+    def _surface(self, text: str) -> dict[str, str]:
+        """Stem -> the first word of the text that has it (the text tokenised once, not once per stem)."""
+        out: dict[str, str] = {}
+        for word in re.findall(r"[\w'-]+", text):
+            for stem in self.tokenizer(word):
+                out.setdefault(stem, word)
+        return out
 
     def _name_stems(self, text: str) -> set[str]:
         """The stems of the names a text states, which the name checks match as names."""
@@ -173,12 +177,13 @@ class GroundingChecker:
             # notes say somewhere (a word they never use may be the answer's own wording), and technical words
             # whether said or not (a stage or method the notes never name is not what their number is of)
             shared = set(self.tokenizer(sentence)) & set(self.tokenizer(question))
+            surface = self._surface(sentence)
             subject = {
                 w
                 for w in shared - _GENERIC - self._name_stems(sentence)
                 if len(w) > 1
                 and not w[:1].isdigit()
-                and (not lacking([w], said_stems) or not self._everyday(self._word_of(w, sentence)))
+                and (not lacking([w], said_stems) or not self._everyday(surface.get(w, w)))
             }
         problems = []
         for n in sorted(claimed):
