@@ -1,6 +1,10 @@
 """Answer benchmark: honest answers per backend. Prints figures, asserts nothing.
 
     python bench/answer.py --data-dir DIR [--llm local|extractive] [--answerable 16] [--unanswerable 40]
+    python bench/answer.py --data-dir DIR --split dev --corpus notes --budgets 0,600,1000,1400
+
+Per prompt budget (answer.prompt_chars: characters of source text the model reads; 0: whole contexts) one run, and
+at the end a table of them: prompt tokens, time to first token, time to the first quoted line, quality.
 
 Over the golden set's unanswerable questions (near misses: topic present, fact absent; and off-topic ones) and a
 sample of its answerable ones: refused unanswerable, unanswerable answered with a number and a supported citation
@@ -30,6 +34,7 @@ ensure_offline_env()
 from eval.dataset import load_golden  # noqa: E402
 from eval.groundedness import Entailment, Passage, citation_scores  # noqa: E402
 from rag_service.answer.cite import clean_answer, drop_keys, strip_unknown_keys  # noqa: E402
+from rag_service.answer.pipeline import AnswerPipeline  # noqa: E402
 from rag_service.app import build_services  # noqa: E402
 from rag_service.index.bm25 import Tokenizer  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
@@ -63,7 +68,10 @@ def main() -> None:
     ap.add_argument("--llm", default="local")
     ap.add_argument("--answerable", type=int, default=16)
     ap.add_argument("--unanswerable", type=int, default=40)
-    ap.add_argument("--ids", help="only these golden ids, comma-separated")
+    ap.add_argument("--ids", help="only these question ids, comma-separated")
+    ap.add_argument("--split", help="dev | report: the questions of that split (eval/answers.py) for --corpus")
+    ap.add_argument("--corpus", default="notes", help="with --split: which corpus --data-dir holds (notes, jalammar)")
+    ap.add_argument("--budgets", help="answer.prompt_chars values to compare, comma-separated (default: Settings')")
     ap.add_argument("--dump", type=Path, help="write one JSON line per question (answer, reference, contexts)")
     args = ap.parse_args()
     settings = Settings(data_dir=args.data_dir, llm=args.llm)
@@ -75,7 +83,12 @@ def main() -> None:
     rate = prefill_rate(local.address) if local else None
     if rate:
         print(f"prefill rate {rate:.1f} tokens/s")
-    golden = load_golden()
+    if args.split:
+        from eval.answers import corpus_of, split
+
+        golden = [i for i in split(args.split) if corpus_of(i) == args.corpus]
+    else:
+        golden = load_golden()
     unans = [i for i in golden if not i.answerable][: args.unanswerable]
     ans = [i for i in golden if i.answerable and not i.history][: args.answerable]
     if args.ids:
@@ -84,32 +97,57 @@ def main() -> None:
             [i for i in golden if i.id in wanted and not i.answerable],
             [i for i in golden if i.id in wanted and i.answerable],
         )
+    budgets = [int(b) for b in args.budgets.split(",")] if args.budgets else [settings.answer.prompt_chars]
+    table = []
+    for budget in budgets:
+        tuned = settings.model_copy(update={"answer": settings.answer.model_copy(update={"prompt_chars": budget})})
+        pipeline = AnswerPipeline(services.pipeline.retriever, tuned, services.llm)
+        print(f"\n## answer.prompt_chars = {budget} (0: whole contexts)")
+        rows = run_budget(pipeline, unans + ans, local, services, settings, args.dump, budget)
+        table.append((budget, report(rows, rate)))
+    if len(table) > 1:
+        keys = list(table[0][1])
+        print("\n| prompt_chars | " + " | ".join(keys) + " |")
+        print("|---" * (len(keys) + 1) + "|")
+        for budget, figures in table:
+            print(f"| {budget} | " + " | ".join(str(figures.get(k, "")) for k in keys) + " |")
+
+
+def run_budget(
+    pipeline: AnswerPipeline,
+    items: list,
+    local: object,
+    services: object,
+    settings: Settings,
+    dump: Path | None,
+    budget: int,
+) -> list[dict]:
+    """Every question through the streaming path; per question its figures (and a dump line)."""
     tok = Tokenizer()
-    entails = Entailment(services.index.embedder, settings.answer.support_threshold)
+    entails = Entailment(services.index.embedder, settings.answer.support_threshold)  # type: ignore[attr-defined]
     rows = []
-    for item in unans + ans:
+    for item in items:
         t = time.perf_counter()
-        first = None
+        first = quoted = None
         prompt_chars = prompt_tokens = 0
         answer = None
         prep_hits: list = []
         raw: list[str] = []
-        for event in services.pipeline.stream(item.question, item.history):
+        for event in pipeline.stream(item.question, item.history):
             if event.kind == "sources":
                 prep_hits = event.data
-            if event.kind == "sources" and services.pipeline.llm is not None:
-                from rag_service.answer.pipeline import Prepared
-
-                prep = Prepared(question=item.question, hits=event.data, refused=False)
-                prompt = "\n".join(m.content or "" for m in services.pipeline.messages(prep))
-                prompt_chars = len(prompt)
-                prompt_tokens = count_tokens(local.address, prompt) if local else 0
+            elif event.kind == "quote":
+                quoted = time.perf_counter() - t
             elif event.kind == "token":
                 raw.append(event.data)
                 first = first if first is not None else time.perf_counter() - t
             elif event.kind == "answer":
                 answer = event.data
         assert answer is not None
+        if first is not None and pipeline.llm is not None:  # the prompt the model read
+            prompt = "\n".join(m.content or "" for m in pipeline.messages(pipeline.prepare(item.question, [])))
+            prompt_chars = len(prompt)
+            prompt_tokens = count_tokens(local.address, prompt) if local else 0  # type: ignore[attr-defined]
         total = time.perf_counter() - t
         passages = {n: Passage(h.chunk.text, h.chunk.source.type == "paper") for n, h in enumerate(prep_hits, start=1)}
         alce = {}
@@ -135,6 +173,7 @@ def main() -> None:
                     ref.matches(s) for c in answer.citations for s in [c.source, *c.also_in] for ref in item.contexts
                 ),
                 "ttft": first,
+                "quote": quoted,
                 "total": total,
                 "prompt_chars": prompt_chars,
                 "prompt_tokens": prompt_tokens,
@@ -143,10 +182,11 @@ def main() -> None:
                 "alce": alce,
             }
         )
-        if args.dump:
-            with args.dump.open("a") as fh:
+        if dump:
+            with dump.open("a") as fh:
                 record = {
                     "id": item.id,
+                    "prompt_chars_budget": budget,
                     "question": item.question,
                     "reference": item.reference_answer,
                     "gold": [c.model_dump() for c in item.contexts],
@@ -161,6 +201,11 @@ def main() -> None:
             f"{item.id} refused={answer.refused!s:5} {answer.refusal_reason or '':15} {total:5.1f}s  "
             f"{answer.answer[:90]!r}"
         )
+    return rows
+
+
+def report(rows: list[dict], rate: float | None) -> dict[str, str]:
+    """Print the figures of one run; return the headline ones for the per-budget table."""
     near = [r for r in rows if "near-miss" in r["item"].tags]
     other = [r for r in rows if not r["item"].answerable and "near-miss" not in r["item"].tags]
     good = [r for r in rows if r["item"].answerable]
@@ -215,6 +260,23 @@ def main() -> None:
     refused_fast = [r["total"] for r in unans_rows if r["refused"] and not r["generated"]]
     if refused_fast:
         print(f"| refusal before generation p50 | {statistics.median(refused_fast) * 1000:.0f} ms |")
+    quoted = [r["quote"] for r in rows if r["quote"] is not None]
+
+    def p50(key: str, values: list) -> str:
+        return f"{statistics.median(values):.{0 if key == 'tokens' else 1}f}" if values else "-"
+
+    return {
+        "prompt tokens p50": p50("tokens", [r["prompt_tokens"] for r in gen if r["prompt_tokens"]]),
+        "TTFT p50 s": p50("s", [r["ttft"] for r in gen]),
+        "TTFT max s": f"{max(r['ttft'] for r in gen):.1f}" if gen else "-",
+        "first quoted line p50 s": p50("s", quoted),
+        "total p50 s": p50("s", [r["total"] for r in answered]),
+        "false refusals": f"{sum(r['refused'] for r in good)}/{len(good)}",
+        "right facts": f"{sum(r['keywords'] for r in good)}/{len(good)}",
+        "gold cited": f"{sum(r['gold_cited'] for r in good)}/{len(good)}",
+        "unanswerable refused": f"{sum(r['refused'] for r in unans_rows)}/{len(unans_rows)}",
+        "fabricated": f"{sum(r['fabricated'] for r in unans_rows)}/{len(unans_rows)}",
+    }
 
 
 if __name__ == "__main__":

@@ -76,6 +76,9 @@ def eval_answers(
             )
         )
     Console(width=140).print(table)
+    fast = ans.speed(rows)
+    if fast.get("generated"):
+        typer.echo("speed (generated answers): " + ", ".join(f"{k} {v:,.0f}" for k, v in fast.items()))
     d = make_settings(data_dir).answer.decision
     typer.echo(
         f"decision (fitted on the dev split, `eval fit`): weights {d.weights}, bias {d.bias}, threshold {d.threshold}"

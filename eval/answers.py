@@ -78,6 +78,7 @@ class Row:
     fabricated: bool
     text: str
     extra: dict[str, Any] = field(default_factory=dict)
+    speed: dict[str, float] = field(default_factory=dict)  # first_quote_ms, first_token_ms, total_ms, prompt_chars
 
 
 def score(item: GoldenItem, answer: Any, tok: Tokenizer) -> Row:
@@ -101,6 +102,7 @@ def score(item: GoldenItem, answer: Any, tok: Tokenizer) -> Row:
         and any(c.supported for c in answer.citations),
         text=answer.answer,
         extra={"findings": answer.findings, "dropped": answer.dropped} if answer.findings else {},
+        speed={k: v for k, v in answer.timings.items() if k in ("first_quote_ms", "first_token_ms", "total_ms")},
     )
 
 
@@ -110,8 +112,25 @@ def run(pipeline: Any, items: Iterable[GoldenItem], advance: Callable[[], None] 
     rows = []
     for item in items:
         rows.append(score(item, pipeline.answer(item.question, item.history), tok))
+        if pipeline.llm is not None and "first_token_ms" in rows[-1].speed:  # the prompt the model read
+            prep = pipeline.prepare(item.question, item.history)
+            rows[-1].speed["prompt_chars"] = sum(len(m.content or "") for m in pipeline.messages(prep))
         advance()
     return rows
+
+
+def speed(rows: list[Row]) -> dict[str, float]:
+    """Medians over the generated answers: prompt characters, time to the first quoted line and to the first token."""
+    import statistics
+
+    gen = [r.speed for r in rows if "first_token_ms" in r.speed]
+    out = {"generated": float(len(gen))}
+    for key in ("prompt_chars", "first_quote_ms", "first_token_ms", "total_ms"):
+        values = [g[key] for g in gen if key in g]
+        if values:
+            out[f"{key} p50"] = statistics.median(values)
+            out[f"{key} max"] = max(values)
+    return out
 
 
 def summary(rows: list[Row]) -> list[dict[str, Any]]:
@@ -159,6 +178,7 @@ def dump(rows: list[Row], path: Path) -> None:
                         "answer": r.text,
                         "reference": r.item.reference_answer,
                         **r.extra,
+                        **r.speed,
                     },
                     ensure_ascii=False,
                 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag_service.index.store import HybridIndex
-from rag_service.retrieval.passages import embed_passages
+from rag_service.retrieval.passages import passages
 from rag_service.settings import Settings
 from rag_service.types import Chunk
 
@@ -38,27 +38,46 @@ def content_hash(data: bytes, signature: str) -> str:
     return hashlib.sha256(signature.encode() + b"\x00" + data).hexdigest()
 
 
-def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> np.ndarray:
-    """Embed all chunk texts in one length-sorted pass (as ``model.encode`` does internally, so batches pad little),
-    in slices of a few model batches so the progress bar moves; rows come back in input order."""
-    texts = [c.index_text for c in chunks]
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    out = np.zeros((len(texts), index.embedder.dim), dtype=np.float32)
+def encode_distinct(
+    index: HybridIndex, texts: list[str], progress: Progress, units: list[int] | None = None
+) -> np.ndarray:
+    """Embed each distinct text once (overlapping chunks and repeated lines share texts), longest first as the
+    model batches best, in slices of a few model batches so the progress bar moves; rows come back in input order.
+    ``units``: what each text advances the bar by (default 1)."""
+    first: dict[str, int] = {}
+    row = [first.setdefault(t, len(first)) for t in texts]
+    distinct = list(first)
+    weight = [0] * len(distinct)
+    for i, r in enumerate(row):
+        weight[r] += units[i] if units else 1
+    order = sorted(range(len(distinct)), key=lambda i: -len(distinct[i]))
+    vecs = np.zeros((len(distinct), index.embedder.dim), dtype=np.float32)
     step = index.embedder.batch_size * 4
     for start in range(0, len(order), step):
         part = order[start : start + step]
-        out[part] = index.embedder.encode([texts[i] for i in part])
-        progress.advance(len(part))
-    return out
+        vecs[part] = index.embedder.encode([distinct[i] for i in part])
+        progress.advance(sum(weight[i] for i in part))
+    return vecs[row] if row else np.zeros((0, index.embedder.dim), dtype=np.float32)
+
+
+def embed_in_batches(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> np.ndarray:
+    """The chunk vectors, one row per chunk in input order (each distinct text embedded once)."""
+    return encode_distinct(index, [c.index_text for c in chunks], progress)
 
 
 def embed_chunk_passages(index: HybridIndex, chunks: list[Chunk], progress: Progress) -> dict[str, np.ndarray]:
     """Chunk id -> the vectors of its passages (a note's bullets with their parents, a paper's sentence pairs), stored
-    with the chunks so that retrieval scores a chunk by its closest passage without embedding at query time."""
+    with the chunks so that retrieval scores a chunk by its closest passage without embedding at query time. All
+    passages of the run in one pass, each distinct one once (a sentence in two overlapping chunks is one text)."""
+    texts = [passages(c) for c in chunks]
+    flat = [t for ts in texts for t in ts]
+    # the bar counts chunks: each chunk's share is spread over its passages (the last one carries the rest)
+    units = [1 if i == len(ts) - 1 else 0 for ts in texts for i in range(len(ts))]
+    vecs = encode_distinct(index, flat, progress, units)
+    progress.advance(sum(1 for ts in texts if not ts))
     out: dict[str, np.ndarray] = {}
-    step = 64
-    for start in range(0, len(chunks), step):
-        part = chunks[start : start + step]
-        out.update((c.id, m) for c, m in zip(part, embed_passages(index.embedder.encode, part), strict=True))
-        progress.advance(len(part))
+    start = 0
+    for c, ts in zip(chunks, texts, strict=True):
+        out[c.id] = vecs[start : start + len(ts)] if ts else np.zeros((0, index.embedder.dim), dtype=np.float32)
+        start += len(ts)
     return out

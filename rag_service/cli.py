@@ -132,7 +132,9 @@ def ask(
         else:
             answer, streamed = None, ""
             for event in services.pipeline.stream(question, k=k):
-                if event.kind == "token":
+                if event.kind == "quote" and services.pipeline.llm is not None:  # while the model reads
+                    console.print(f"[dim]In your sources: {event.data.text} [{event.data.n}][/dim]", highlight=False)
+                elif event.kind == "token":
                     streamed += event.data
                     sys.stdout.write(event.data)
                     sys.stdout.flush()

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from rag_service.offline import ensure_offline_env
 from rag_service.settings import Settings
@@ -42,7 +49,13 @@ class RichProgress:
 
 
 def bar() -> Progress:
-    """A progress display on stderr: label, bar, n/total, elapsed."""
+    """A progress display on stderr, one bar per phase: label, bar, n/total, elapsed, time left (ETA)."""
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
     )

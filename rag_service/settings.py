@@ -137,6 +137,14 @@ class LLMSettings(_Group):
     )
     n_ctx: int = Field(default=4096, ge=512, description="Context window of the local model.")
     threads: int = Field(default=2, ge=1, description="CPU threads for llama.cpp.")
+    weight_repack: bool = Field(
+        default=False,
+        description="llama.cpp's repacking of the weights into CPU-specific layouts at load. Off prefilled the default "
+        "model 18% faster on a 2-core AVX2 machine (bench/llama_settings.py, docs/CHANGELOG.md); measure on yours.",
+    )
+    flash_attn: Literal["auto", "on", "off"] = Field(
+        default="auto", description="llama.cpp's flash attention (auto: on where the backend supports it)."
+    )
     max_tokens: int = Field(default=320, ge=16, description="Max generated tokens per answer.")
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     speculative: Literal["none", "ngram-simple", "ngram-map-k", "ngram-mod"] = Field(
@@ -172,6 +180,16 @@ class AnswerSettings(_Group):
     # 3 x 900: 5 / 22 / 21 at 788; 5 x 700: 4 / 23 / 22 at 1,354 (docs/CHANGELOG.md)
     max_contexts: int = Field(default=4, ge=1, le=20, description="Contexts put in the prompt.")
     context_chars: int = Field(default=600, ge=200, description="Max characters of one context in the prompt.")
+    # chosen by `notes-rag eval answers --split dev --llm local` per budget (86 dev questions, 1.5B, repacking off):
+    # 0 (whole contexts): 4,148 prompt chars p50, TTFT p50 15.0 s, answerable refused/right/gold 9/26/24 of 40;
+    # 600: 1,373, 5.2 s, 7/24/23; 1000: 1,841, 7.8 s, 9/22/25; 1400: 2,288, 8.8 s, 7/27/26 (docs/CHANGELOG.md)
+    prompt_chars: int = Field(
+        default=1400,
+        ge=0,
+        description="Characters of source text the model reads: the evidence sentences best matching the question "
+        "(a table row with its header, a bullet with its parent), each context's in reading order; 0 gives every "
+        "context whole (up to context_chars). The claim checks read the whole contexts either way.",
+    )
     note_margin: float = Field(
         default=0.1,
         ge=0,

@@ -88,9 +88,13 @@ def test_sse_stream_format(client: TestClient) -> None:
         for b in raw.strip().split("\n\n")
     ]
     kinds = [k for k, _ in events]
-    # sources first (before any token), then tokens, then citations and done
-    assert kinds[0] == "sources" and kinds[-2:] == ["citations", "done"] and set(kinds[1:-2]) == {"token"}
+    # sources first, then the first quoted line (before any token), then tokens, then citations and done
+    assert kinds[:2] == ["sources", "quote"] and kinds[-2:] == ["citations", "done"] and set(kinds[2:-2]) == {"token"}
     passages = events[0][1]["sources"]
+    lead = events[1][1]
+    quoted = next(p for p in passages if p["n"] == lead["n"])
+    assert lead["chunk_id"] == quoted["chunk_id"] and lead["source"]["url"] == quoted["source"]["url"]
+    assert lead["text"].split()[-1] in quoted["text"] and len(lead["text"].split()) >= 3
     assert passages and all(p["text"] and p["source"]["url"] for p in passages)
     assert [p["n"] for p in passages] == list(range(1, len(passages) + 1))
     cited = {c["chunk_id"] for c in events[-1][1]["citations"]}

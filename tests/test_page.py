@@ -49,12 +49,14 @@ def test_ask_see_sources_then_answer_open_a_chip_follow_up_filter_and_sources_vi
     page.on("request", lambda r: bodies.append(json.loads(r.post_data)) if r.url.endswith("/v1/chat") else None)
     page.goto(live_server)
     turn = _ask(page, "What are my DPO training tips?")
-    # sources arrived before the first token, and are shown above the answer
-    sources_ms, token_ms = (
+    # sources, then the first quoted line, arrived before the first token; the checked answer replaced the line
+    sources_ms, quote_ms, token_ms = (
         float(turn.get_attribute("data-sources-ms")),
+        float(turn.get_attribute("data-quote-ms")),
         float(turn.get_attribute("data-first-token-ms")),
     )
-    assert sources_ms <= token_ms
+    assert sources_ms <= quote_ms <= token_ms
+    assert turn.locator(".first-quote").count() == 0
     assert turn.locator(".passages li").count() >= 1
     assert "DPO training" in turn.locator(".passages").first.inner_text()
     # an inline [n] is a chip: focus shows the quote and where it comes from; the link is the deep link

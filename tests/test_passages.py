@@ -122,3 +122,35 @@ def test_a_note_bullet_far_from_its_sections_vector_reaches_the_contexts(full_in
 
     assert not any("140g in size" in c.text for c in top(0))
     assert any("140g in size" in c.text for c in top(settings.note_passage_k))
+
+
+def test_a_code_block_gives_no_passages() -> None:
+    chunk = _note(
+        "Set the rank low.\n```python\nmodel = get_peft_model(base, config)\n```\n- then train it for one epoch",
+        ["LoRA"],
+    )
+    assert passages(chunk) == ["LoRA Set the rank low.", "LoRA then train it for one epoch"]
+
+
+def test_ingest_embeds_each_distinct_text_once_and_keeps_input_order(tmp_path: Path, embedder: Embedder) -> None:
+    from ingest.common import Progress, embed_chunk_passages, encode_distinct
+
+    index = HybridIndex(make_settings(tmp_path), embedder)
+    seen: list[str] = []
+    encode = index.embedder.encode
+    index.embedder.encode = lambda texts: (seen.extend(texts), encode(texts))[1]  # type: ignore[method-assign]
+    advanced: list[int] = []
+    texts = ["beta gamma", "alpha", "beta gamma", "a much longer text than the others"]
+    vecs = encode_distinct(index, texts, Progress(advance=advanced.append))
+    assert sorted(seen) == sorted(set(texts)) and len(seen) == 3, "a repeated text is embedded once"
+    assert np.allclose(vecs, encode(texts), atol=1e-5), "rows come back in input order"
+    assert sum(advanced) == len(texts)
+    # two overlapping chunks share a bullet: one text, each chunk still gets its row
+    a = _note("- the router sends each token to one expert\n- alpha beta gamma delta", ["MoE"])
+    b = _note("- alpha beta gamma delta\n- experts are feed-forward layers", ["MoE"], position=1)
+    seen.clear()
+    advanced.clear()
+    rows = embed_chunk_passages(index, [a, b], Progress(advance=advanced.append))
+    assert [len(rows[a.id]), len(rows[b.id])] == [2, 2] and len(seen) == 3
+    assert np.allclose(rows[a.id][1], rows[b.id][0]) and sum(advanced) == 2
+    index.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from rag_service.answer import quote
+from rag_service.answer.evidence import Sentence
 from rag_service.answer.pipeline import AnswerPipeline
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
@@ -152,3 +154,39 @@ def test_a_note_line_splits_into_sentences_where_sentences_end() -> None:
         "e.g. for stories",
         "bot: 1. classify 2. reply",
     ]
+
+
+def _sent(n: int, i: int, text: str, frame: str = "") -> Sentence:
+    return Sentence(n=n, text=text, heading="", cosine=0.5, share=0.5, frame=frame, i=i)
+
+
+def test_the_prompt_carries_the_best_sentences_within_the_budget_in_reading_order() -> None:
+    header = "| model | layers | heads |"
+    ranked = [  # best first, as evidence.py ranks them
+        _sent(2, 5, "| GPT-3 | 96 | 96 |", frame=header),
+        _sent(1, 0, "Sampling uses a temperature between 0 and 1."),
+        _sent(2, 1, "The table lists decoder sizes."),
+        _sent(1, 3, "A long aside about something else entirely that will not fit in what is left of the budget."),
+        _sent(1, 1, "Short one."),
+    ]
+    got = quote.excerpts(ranked, budget=130)
+    # a table row with its header row; context 2's lines in reading order, "..." where lines were left out
+    assert got[2] == f"The table lists decoder sizes.\n... {header}\n| GPT-3 | 96 | 96 |"
+    # the long aside did not fit; a shorter sentence ranked below it still did
+    assert got[1] == "Sampling uses a temperature between 0 and 1.\nShort one."
+    assert sum(len(t) for t in got.values()) <= 130 + 2 * len("\n... ")
+    # the best sentence always goes in, however small the budget
+    assert quote.excerpts(ranked, budget=1) == {2: f"{header}\n| GPT-3 | 96 | 96 |"}
+
+
+def test_a_prompt_budget_gives_the_model_the_matching_sentences_not_whole_contexts(full_index: HybridIndex) -> None:
+    question = "What learning rate do my notes give for DPO?"
+    whole = _pipeline(full_index, model=True)
+    budgeted = _pipeline(full_index, model=True, prompt_chars=400)
+    prep = budgeted.prepare(question, [])
+    full_prompt = whole.messages(whole.prepare(question, []))[1].content
+    small_prompt = budgeted.messages(prep)[1].content
+    best = prep.decision.evidence.sentences[0] if prep.decision else None
+    assert best is not None and best.text in small_prompt
+    assert "5e-7" in small_prompt and len(small_prompt) < len(full_prompt) - 500
+    assert small_prompt.endswith(full_prompt[full_prompt.index("Question:") :])  # same question and instructions

@@ -67,6 +67,7 @@ class Sentence:
     share: float
     frame: str = ""  # its parent bullets, a table's header row, or the paragraph before it
     own: bool = False  # said where the notes record the user's own doing
+    i: int = 0  # its place among its context's sentences (the prompt keeps them in reading order)
 
     @property
     def place(self) -> str:
@@ -126,7 +127,7 @@ class EvidenceMeter:
     def sentences(self, frame: Frame, hits: list[ScoredChunk], limit: int = 4) -> list[Sentence]:
         """The sentences of the first ``limit`` contexts, best match first. A note's sentence keeps its parent
         bullets or table header (regions.py); a paper's text is prose, split into sentences."""
-        found: list[tuple[int, str, str, str, bool]] = []
+        found: list[tuple[int, str, str, str, bool, int]] = []
         for n, hit in enumerate(hits[:limit], start=1):
             src = hit.chunk.source
             heading = " › ".join([*([src.title] if src.title else []), *(src.heading_path or [])])
@@ -135,22 +136,22 @@ class EvidenceMeter:
             else:
                 parts = [(sent, "") for sent in split_sentences(hit.chunk.text)]
             lead = "\n".join(hit.chunk.text.splitlines()[:2])  # a section's opening line: "Experiments of ...:"
-            for sent, above in parts:
+            for i, (sent, above) in enumerate(parts):
                 # the place records the user's doing: its headings, the section's opening, its frame or itself say so
                 own = src.type == "note" and bool(lexicon.OWN_WORK.search(f"{heading}\n{lead}\n{above}\n{sent}"))
                 clean = LIST_MARKER.sub("", sent).strip()
                 if len(clean.split()) >= 3 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
-                    found.append((n, clean, heading, above, own))
+                    found.append((n, clean, heading, above, own, i))
         if not found:
             return []
         vecs = self.checker.embed([frame.text] + [f[1] for f in found])
         sims = vecs[1:] @ vecs[0]
         asked = set(frame.content)
         out = []
-        for (n, text, heading, above, own), cos in zip(found, sims, strict=True):
+        for (n, text, heading, above, own, i), cos in zip(found, sims, strict=True):
             held = self._stems(f"{text} {heading}")
             share = len(asked & held) / len(asked) if asked else 0.0
-            out.append(Sentence(n, text, heading, float(cos), share, above, own))
+            out.append(Sentence(n, text, heading, float(cos), share, above, own, i))
         return sorted(out, key=lambda s: -(s.cosine + self.lexical_weight * s.share))
 
     def _stems(self, text: str) -> set[str]:

@@ -21,7 +21,7 @@ from rag_service.answer.cite import (
     strip_unknown_keys,
 )
 from rag_service.answer.decide import Decision, decide
-from rag_service.answer.evidence import EvidenceMeter
+from rag_service.answer.evidence import EvidenceMeter, Sentence
 from rag_service.answer.frame import Frame, about_notes, asks_own_work, is_personal, parse, specific_terms
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.verify import Dropped, Verifier
@@ -74,7 +74,7 @@ class Prepared:
 
 @dataclass
 class StreamEvent:
-    kind: str  # sources | token | answer
+    kind: str  # sources | quote | token | answer
     data: Any
 
 
@@ -171,13 +171,30 @@ class AnswerPipeline:
         from llama_index.core.llms import ChatMessage
 
         contexts = "\n\n".join(
-            prompts.CONTEXT.format(n=str(i), label=h.chunk.source.label(), text=_quote(h.chunk.text))
-            for i, h in enumerate(prep.hits, start=1)
+            prompts.CONTEXT.format(n=str(n), label=prep.hits[n - 1].chunk.source.label(), text=_quote(text))
+            for n, text in self.contexts(prep)
         )
         return [
             ChatMessage(role="system", content=prompts.SYSTEM.format()),
             ChatMessage(role="user", content=prompts.QUESTION.format(contexts=contexts, question=prep.question)),
         ]
+
+    def contexts(self, prep: Prepared) -> list[tuple[int, str]]:
+        """What the model reads of each context, by key: the evidence sentences within answer.prompt_chars (the
+        claim and support checks still read the whole context), or every context whole when the budget is 0."""
+        budget = self.settings.answer.prompt_chars
+        sentences = prep.decision.evidence.sentences if prep.decision else []
+        if budget and sentences:
+            return sorted(quote.excerpts(sentences, budget).items())
+        return [(n, h.chunk.text) for n, h in enumerate(prep.hits, start=1)]
+
+    def first_quote(self, prep: Prepared) -> Sentence | None:
+        """The best-ranked evidence sentence that passes the claim checks: sent to a reader before the model starts,
+        and put under the model's answer when the answer does not say it."""
+        sentences = prep.decision.evidence.sentences if prep.decision else []
+        asked = self.verifier.asked(prep.hits, prep.question)
+        floor = self.settings.answer.extractive_min_similarity
+        return quote.first(sentences, floor, lambda line: self._holds(prep, line, asked))
 
     def extractive(self, prep: Prepared) -> str:
         """No-LLM answer: the best-matching evidence sentences that pass the checks, quoted (quote.extractive)."""
@@ -187,8 +204,10 @@ class AnswerPipeline:
             sentences, self.settings.answer.extractive_min_similarity, lambda line: self._holds(prep, line, asked)
         )
 
-    def finish(self, prep: Prepared, raw: str, timings: dict[str, float]) -> Answer:
-        """Map and check citations; decide refusal."""
+    def finish(
+        self, prep: Prepared, raw: str, timings: dict[str, float], lead: Sentence | None | bool = True
+    ) -> Answer:
+        """Map and check citations; decide refusal. ``lead``: the quote for under a model's answer (True: find it)."""
         t0 = time.perf_counter()
         labels = [h.chunk.source.label() for h in prep.hits]
         text = move_source_lines(drop_repeats(clean_answer(raw, labels)))
@@ -227,15 +246,11 @@ class AnswerPipeline:
             return self._refusal(prep, "no_value", timings, dropped)
         if self.llm is not None and "extractive_fallback_ms" not in timings and self.settings.answer.lead_quote:
             # decided on the model's own sentences above: the quote never turns a refusal into an answer
-            lead = quote.lead_quote(
-                prep.decision.evidence.sentences if prep.decision else [],
-                self.settings.answer.extractive_min_similarity,
-                drop_keys(text),
-                self.grounding.tokenizer,
-            )
-            if lead and self._holds(prep, lead, asked):
-                text = f"{text}\n{lead}"
-                inferred |= set(cited_sentences(lead)[0].keys)
+            found = self.first_quote(prep) if lead is True else lead or None
+            extra = quote.lead_line(found, drop_keys(text), self.grounding.tokenizer) if found else None
+            if found and extra:
+                text = f"{text}\n{extra}"
+                inferred.add(found.n)
                 sentences, citations = self._citations(prep, text, model_keys, inferred)
                 timings["quote_ms"] = round((time.perf_counter() - t0) * 1000 - timings["check_ms"], 2)
         return Answer(
@@ -340,8 +355,9 @@ class AnswerPipeline:
         filters: Filters | None = None,
         config: RetrievalConfig | None = None,
     ) -> Iterator[StreamEvent]:
-        """A ``sources`` event as soon as retrieval is done (the passages the answer will quote), token events as the
-        answer is generated, then one ``answer`` event with the checked Answer."""
+        """A ``sources`` event as soon as retrieval is done (the passages the answer will quote), a ``quote`` event
+        with the best source sentence that passes the claim checks (when the question is not refused first), token
+        events as the answer is generated, then one ``answer`` event with the checked Answer."""
         t0 = time.perf_counter()
         prep = self.prepare(message, history or [], k, filters, config)
         timings = dict(prep.timings)
@@ -350,6 +366,10 @@ class AnswerPipeline:
         if prep.refused or not prep.hits:
             yield StreamEvent("answer", self._refusal(prep, prep.reason or "weak_evidence", timings))
             return
+        lead = self.first_quote(prep)
+        timings["first_quote_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        if lead is not None:  # a first useful line while the model reads its prompt
+            yield StreamEvent("quote", lead)
         t1 = time.perf_counter()
         if self.llm is None:
             raw = self.extractive(prep)
@@ -366,7 +386,7 @@ class AnswerPipeline:
                     yield StreamEvent("token", delta)
             raw = "".join(parts)
         timings["generate_ms"] = round((time.perf_counter() - t1) * 1000, 2)
-        answer = self.finish(prep, raw, timings)
+        answer = self.finish(prep, raw, timings, lead)
         answer.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         yield StreamEvent("answer", answer)
 

@@ -44,6 +44,9 @@ class LocalServer:
         params.cpuparams.n_threads = opts.threads
         params.cpuparams_batch.n_threads = opts.threads
         params.verbosity = -1  # llama.cpp logs every request at info level otherwise
+        params.no_extra_bufts = not opts.weight_repack
+        flash = {"auto": "AUTO", "on": "ENABLED", "off": "DISABLED"}[opts.flash_attn]
+        params.flash_attn_type = getattr(xlc.llama_flash_attn_type, f"LLAMA_FLASH_ATTN_TYPE_{flash}")
         if opts.speculative != "none":
             kind = "COMMON_SPECULATIVE_TYPE_" + opts.speculative.upper().replace("-", "_")
             params.speculative.types = [getattr(xlc.common_speculative_type, kind)]

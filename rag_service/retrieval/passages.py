@@ -25,6 +25,8 @@ _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 _MAX_CHARS = 400  # past the embedder's useful length for a single statement
 
 
+# a fenced code block: its lines are no statements (the chunk's own vector still covers the code)
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 _MARKUP = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+|\]\(\s*\)|[\[\]*_`|]")  # bullets, blanked links, emphasis
 
 
@@ -35,14 +37,14 @@ def _plain(line: str) -> str:
 
 def passages(chunk: Chunk) -> list[str]:
     """The statements of a chunk, each with what frames it: for a note, a sentence with its nearest parent bullet
-    (or table header) under the section's last heading; for a paper, each pair of consecutive sentences (PDF lines
-    are no statements, so the text is re-flowed first)."""
+    (or table header) under the section's last heading, code blocks left out; for a paper, each pair of consecutive
+    sentences (PDF lines are no statements, so the text is re-flowed first)."""
     if chunk.source.part == "references":  # titles and authors: no statement to find (a quarter of the papers')
         return []
     heading = (chunk.source.heading_path or [""])[-1]
     out: list[str] = []
     if chunk.source.type == "note":
-        for region in regions(chunk.text):
+        for region in regions(_FENCED.sub("", chunk.text)):
             sentence = _plain(region.sentence)
             if len(sentence.split()) >= 3:
                 parent = _plain(region.frame.splitlines()[-1]) if region.frame else ""

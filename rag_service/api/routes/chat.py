@@ -1,4 +1,9 @@
-"""POST /v1/chat: a cited answer, or server-sent events (sources, token*, citations, done) with ``stream: true``."""
+"""POST /v1/chat: a cited answer, or server-sent events (sources, quote, token*, citations, done) with ``stream: true``.
+
+``quote`` comes right after ``sources`` when the question is not refused before generation: the source sentence
+matching the question best that passes the claim checks, with its key and source, so a reader has a first useful line
+while the model reads its prompt. The final answer carries it again under the model's text when that text does not
+say it; the OpenAI wire format and MCP carry only that final text."""
 
 from __future__ import annotations
 
@@ -49,8 +54,10 @@ def chat(
             )
 
     def _events() -> Iterator[str]:
+        hits = []
         for event in events:
             if event.kind == "sources":  # before the first token: the reader sees what the answer will quote
+                hits = event.data
                 passages = [
                     {
                         "n": n,
@@ -61,9 +68,15 @@ def chat(
                     for n, h in enumerate(event.data, start=1)
                 ]
                 yield _sse("sources", {"sources": passages})
+            elif event.kind == "quote":
+                hit = hits[event.data.n - 1]
+                source = linked(hit.chunk.source, services.settings).model_dump(mode="json", exclude_none=True)
+                yield _sse(
+                    "quote", {"text": event.data.text, "n": event.data.n, "chunk_id": hit.chunk.id, "source": source}
+                )
             elif event.kind == "token":
                 yield _sse("token", {"text": event.data})
-            else:
+            elif event.kind == "answer":
                 answer = link_answer(event.data, services.settings).model_dump(mode="json", exclude_none=True)
                 yield _sse(
                     "citations", {k: answer.get(k) for k in ("citations", "refused", "refusal_reason", "related")}

@@ -1,4 +1,4 @@
-// notes-rag chat page: plain JS over /v1/chat (SSE: sources, token, citations, done) and /v1/sources.
+// notes-rag chat page: plain JS over /v1/chat (SSE: sources, quote, token, citations, done) and /v1/sources.
 "use strict";
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -143,6 +143,12 @@ async function ask(question) {
         turn.dataset.sourcesMs = String(performance.now() - t0);
         turn.insertBefore(sourcesList("Sources found", data.sources), box);
         verdict.textContent = "Writing the answer…";
+      } else if (event === "quote") {
+        // a first useful line while the model reads; the checked answer replaces it (and quotes it when needed)
+        turn.dataset.quoteMs = String(performance.now() - t0);
+        const where = data.source.type === "paper" ? "In the paper" : "In your notes";
+        turn.insertBefore(el("blockquote", {class: "first-quote"}, `${where}: “${data.text}” `,
+          el("a", {class: "chip", href: data.source.url || "#", target: "_blank", rel: "noopener"}, String(data.n))), box);
       } else if (event === "token") {
         if (!turn.dataset.firstTokenMs) turn.dataset.firstTokenMs = String(performance.now() - t0);
         box.append(data.text);
@@ -155,6 +161,7 @@ async function ask(question) {
   }
   box.removeAttribute("aria-busy");
   if (!final) return;
+  turn.querySelector(".first-quote")?.remove();
   if (final.refused) {
     turn.classList.add("refused");
     box.textContent = final.answer;
