@@ -40,12 +40,26 @@ def test_a_summary_counts_per_corpus_and_kind() -> None:
 
     item = next(i for i in answers.split("dev") if i.answerable and answers.corpus_of(i) == "jalammar")
     said = SimpleNamespace(
-        answer=item.reference_answer, refused=False, refusal_reason=None, citations=[], findings=[], dropped=[]
+        answer=item.reference_answer,
+        refused=False,
+        refusal_reason=None,
+        citations=[],
+        findings=[],
+        dropped=[],
+        timings={},
     )
     refused = SimpleNamespace(
-        answer="The sources don't say.", refused=True, refusal_reason="x", citations=[], findings=[], dropped=[]
+        answer="The sources don't say.",
+        refused=True,
+        refusal_reason="x",
+        citations=[],
+        findings=[],
+        dropped=[],
+        timings={"first_token_ms": 5.0},
     )
     rows = [answers.score(item, said, Tokenizer()), answers.score(item, refused, Tokenizer())]
     assert rows[0].right and not rows[1].right and rows[1].refused
     line = next(s for s in answers.summary(rows) if s["kind"] == answers.kind_of(item))
     assert (line["n"], line["refused"], line["right"]) == (2, 1, 1)
+    # the speed medians count only answers a model generated (a first token)
+    assert rows[1].speed == {"first_token_ms": 5.0} and answers.speed(rows)["generated"] == 1

@@ -50,6 +50,7 @@ def test_ingest_and_search_via_chroma_server(tmp_path: Path, embedder: Embedder)
     index.close()
 
 
+@pytest.mark.slow  # a long run: the second CI step (README, development)
 def test_compose_topology_without_docker(tmp_path: Path) -> None:
     """docker-compose.yml's topology run directly: a real `chroma run`, the ingest CLI, and two `notes-rag serve`
     processes sharing one data folder. Both replicas answer alike; a later ingest reaches both within seconds with no

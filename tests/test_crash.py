@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
@@ -30,6 +32,7 @@ def _note_sources(db: Path) -> int:
 SMALL_PAPERS = {"1701.06538": "1701.06538v1.pdf", "1706.03762": "1706.03762v7.pdf"}
 
 
+@pytest.mark.slow  # a long run: the second CI step (README, development)
 def test_kill_9_mid_ingest_then_rerun_repairs(
     tmp_path: Path, notes_copy: Path, embedder: Embedder, full_index: HybridIndex
 ) -> None:

@@ -46,6 +46,7 @@ def test_golden_set_shape_and_references() -> None:
     assert verify_references(items, NOTES, PAPERS) == [], "every reference snippet is verbatim in its source"
 
 
+@pytest.mark.slow  # a long run: the second CI step (README, development)
 def test_paper_qa_set_spans_are_verbatim_on_their_pages() -> None:
     items = load_golden(PAPERS_QA)
     assert len(items) >= 80 and all(i.group == "papers" and i.answerable for i in items)
@@ -135,6 +136,7 @@ def scifact_subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow  # a long run: the second CI step (README, development)
 def test_beir_on_a_scifact_subset(scifact_subset: Path, tmp_path: Path, embedder: Embedder) -> None:
     from eval.beir import evaluate
     from tests.conftest import make_settings
@@ -167,6 +169,7 @@ def test_support_check_calibration_on_scifact(embedder: Embedder) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.judge
 def test_real_ragas_faithfulness_with_the_local_judge(full_index: HybridIndex) -> None:
     """Two samples through ragas Faithfulness with the packaged local model as judge."""
     import asyncio

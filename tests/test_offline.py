@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import NOTES, PAPERS
 from tests.helpers import CLI, clean_env
 
@@ -29,6 +31,7 @@ socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
 """
 
 
+@pytest.mark.slow  # a long run: the second CI step (README, development)
 def test_ingest_and_search_offline(tmp_path: Path) -> None:
     notes, papers, site = tmp_path / "notes", tmp_path / "papers", tmp_path / "site"
     notes.mkdir(), papers.mkdir(), site.mkdir()
