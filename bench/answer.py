@@ -23,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -117,14 +118,14 @@ def run_budget(
     pipeline: AnswerPipeline,
     items: list,
     local: object,
-    services: object,
+    services: Any,
     settings: Settings,
     dump: Path | None,
     budget: int,
 ) -> list[dict]:
     """Every question through the streaming path; per question its figures (and a dump line)."""
     tok = Tokenizer()
-    entails = Entailment(services.index.embedder, settings.answer.support_threshold)  # type: ignore[attr-defined]
+    entails = Entailment(services.index.embedder, settings.answer.support_threshold)
     rows = []
     for item in items:
         t = time.perf_counter()

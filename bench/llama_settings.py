@@ -43,6 +43,14 @@ def _settings() -> list[tuple[str, Callable[[Any], None]]]:
         p.cache_type_v = q8
         p.flash_attn_type = fa.LLAMA_FLASH_ATTN_TYPE_ENABLED  # a quantised V cache needs flash attention
 
+    def repack_off_flash_on(p: Any) -> None:
+        p.no_extra_bufts = True
+        p.flash_attn_type = fa.LLAMA_FLASH_ATTN_TYPE_ENABLED
+
+    def one_thread(p: Any) -> None:
+        p.cpuparams.n_threads = 1
+        p.cpuparams_batch.n_threads = 1
+
     def batch(n: int, u: int) -> Callable[[Any], None]:
         def apply(p: Any) -> None:
             p.n_batch, p.n_ubatch = n, u
@@ -57,14 +65,8 @@ def _settings() -> list[tuple[str, Callable[[Any], None]]]:
         ("ubatch 256", batch(2048, 256)),
         ("ubatch 1024 (batch 1024)", batch(1024, 1024)),
         ("weight repacking off (no_extra_bufts)", lambda p: setattr(p, "no_extra_bufts", True)),
-        (
-            "weight repacking off + flash attention on",
-            lambda p: (
-                setattr(p, "no_extra_bufts", True),
-                setattr(p, "flash_attn_type", fa.LLAMA_FLASH_ATTN_TYPE_ENABLED),
-            ),
-        ),
-        ("threads 1", lambda p: (setattr(p.cpuparams, "n_threads", 1), setattr(p.cpuparams_batch, "n_threads", 1))),
+        ("weight repacking off + flash attention on", repack_off_flash_on),
+        ("threads 1", one_thread),
     ]
 
 

@@ -231,9 +231,10 @@ def eval_calibrate(
 
 
 def _mount() -> None:
-    from eval.answer_cli import register
+    from eval import answer_cli, injection_cli
 
-    register(app)
+    answer_cli.register(app)
+    injection_cli.register(app)
 
 
 _mount()

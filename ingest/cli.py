@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from rag_service.cli_common import DataDir, RichProgress, bar, console, make_settings
@@ -92,12 +93,17 @@ def _print_report(report: Any) -> None:
         ("chunks removed", report.chunks_removed),
         ("chunks unchanged", report.chunks_unchanged),
         ("ids repaired", report.repaired),
+        ("instruction-like spans flagged", sum(len(s.flagged) for s in report.sources)),
         ("seconds", f"{report.seconds:.1f}"),
     ]:
         table.add_row(label, str(value))
     console.print(table)
     for s in report.failures:
         console.print(f"[yellow]failed[/yellow] {s.key}: {s.reason}")
+    for s in report.sources:  # text addressed to an assistant: withheld from prompts, listed for the user to read
+        for f in s.flagged:
+            text = escape(str(f["text"])[:120])
+            console.print(f"[magenta]flagged[/magenta] {s.key}:{f['line']} ({f['where']}, {f['score']}): {text}")
     if report.papers:
         counts: dict[str, int] = {}
         for p in report.papers:

@@ -38,6 +38,7 @@ class Note:
     front_matter: dict[str, object]
     sections: list[Section]
     text: str  # cleaned full text (front matter removed, Liquid resolved, mojibake fixed)
+    first_line: int = 1  # the file's line where ``text`` starts (after the front matter)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
@@ -180,4 +181,6 @@ def read_note(path: Path, root: Path) -> Note:
     sections = split_sections(lines, first_line, title)
     if not sections:
         raise NoteError(f"{rel}: no text after front matter")
-    return Note(path=path, rel_path=rel, title=title, front_matter=front, sections=sections, text=text)
+    return Note(
+        path=path, rel_path=rel, title=title, front_matter=front, sections=sections, text=text, first_line=first_line
+    )

@@ -70,6 +70,7 @@ class PdfDoc:
     abstract: str | None
     sections: list[PaperSection]
     pages: list[str]
+    hidden: list[tuple[int, str]] = field(default_factory=list)  # (page, text) no reader sees: not indexed
 
 
 def _body_size(lines: list[Line]) -> float:
@@ -209,7 +210,8 @@ def structure(raw: RawPdf) -> PdfDoc:
         front.paras = [p for p in front.paras if p.page > 1]
     sections = [_merge_fragments(s) for s in sections if s.paras]
     abstract = " ".join(p.text for s in sections if s.part == "abstract" for p in s.paras) or None
-    return PdfDoc(title=title, authors=authors, abstract=abstract, sections=sections, pages=_pages(sections, raw))
+    pages = _pages(sections, raw)
+    return PdfDoc(title=title, authors=authors, abstract=abstract, sections=sections, pages=pages, hidden=raw.hidden)
 
 
 def _toc_lines(lines: list[Line], body: float) -> set[int]:

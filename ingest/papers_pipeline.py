@@ -7,7 +7,7 @@ A PDF given on the command line (or found in an ingested folder) is keyed by its
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingest.chunk_papers import chunk_paper
@@ -16,6 +16,7 @@ from ingest.paper_structure import PdfError, read_pdf
 from ingest.papers import Resolved, arxiv_id_of, resolve_papers, scan_papers_dir
 from rag_service.index.store import HybridIndex
 from rag_service.settings import Settings
+from rag_service.text.injection import flags
 from rag_service.types import Chunk, IngestReport, PaperReport, SourceReport
 
 
@@ -121,6 +122,14 @@ def ingest_papers(
             index.embedder.count_tokens,
         )
         meta |= {"title": title, "pages": len(doc.pages), "sha256": hashlib.sha256(data).hexdigest()}
+        # what is addressed to an assistant, and what no reader sees, listed like a note's flags (line: the page)
+        unseen = [{"text": t[:500], "line": page, "where": "hidden", "score": 1.0} for page, t in doc.hidden]
+        seen = [
+            {**asdict(f), "line": page}
+            for page, text in enumerate(doc.pages, start=1)
+            for f in flags(text, settings.injection)
+        ]
+        meta["flagged"] = unseen + seen
         parsed.append(_Parsed(res, key, h, chunks, len(doc.pages), meta))
 
     all_chunks = [c for p in parsed for c in p.chunks]

@@ -20,7 +20,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdf
@@ -63,9 +63,22 @@ class Line:
     text: str
 
 
-def _extract_lines(path: Path) -> tuple[list[Line], int]:
-    """All text lines in pdfminer's reading order (text blocks, columns handled by its layout analysis)."""
+def _visible(c: LTChar) -> bool:
+    """A reader can see the character: at least 1.5 pt, and not filled white (gray 1, RGB 1,1,1, CMYK 0,0,0,0)."""
+    if c.size < 1.5:
+        return False
+    color = c.graphicstate.ncolor
+    values = [float(v) for v in (color if isinstance(color, (list, tuple)) else [color]) if isinstance(v, (int, float))]
+    if len(values) == 4:
+        return any(v > 0.05 for v in values)
+    return not values or any(v < 0.95 for v in values)
+
+
+def _extract_lines(path: Path) -> tuple[list[Line], int, list[tuple[int, str]]]:
+    """All text lines in pdfminer's reading order (text blocks, columns handled by its layout analysis), the page
+    count, and the text no reader sees (page, text)."""
     lines: list[Line] = []
+    hidden: list[tuple[int, str]] = []
     box_id = 0
     n_pages = 0
     # boxes_flow=None: pdfminer's own box ordering breaks distance ties by object id(), so the same PDF came out in
@@ -79,7 +92,17 @@ def _extract_lines(path: Path) -> tuple[list[Line], int]:
                 if not isinstance(item, LTTextLine):
                     continue
                 chars = [c for c in item if isinstance(c, LTChar)]
-                text = item.get_text().strip()
+                if chars and not all(map(_visible, chars)):
+                    # text a reader cannot see (white, or under 1.5 pt) is no part of the paper as read: kept aside,
+                    # listed at ingest, never indexed (a planted instruction's favourite place)
+                    shown = "".join(c.get_text() if not isinstance(c, LTChar) or _visible(c) else "" for c in item)
+                    unseen = "".join(c.get_text() for c in chars if not _visible(c)).strip()
+                    if unseen:
+                        hidden.append((page_no, unseen))
+                    chars = [c for c in chars if _visible(c)]
+                    text = shown.strip()
+                else:
+                    text = item.get_text().strip()
                 if not chars or not text:
                     continue
                 fonts = Counter(c.fontname for c in chars)
@@ -95,7 +118,7 @@ def _extract_lines(path: Path) -> tuple[list[Line], int]:
                         text=text,
                     )
                 )
-    return lines, n_pages
+    return lines, n_pages, hidden
 
 
 def _reading_order(boxes: list[LTTextContainer], left: float, right: float) -> list[LTTextContainer]:
@@ -223,6 +246,7 @@ class RawPdf:
     meta_title: str | None
     vocab: Counter[str]
     broken_math: bool
+    hidden: list[tuple[int, str]] = field(default_factory=list)  # (page, text) a reader cannot see
 
 
 def load_pdf(path: Path) -> RawPdf:
@@ -232,7 +256,7 @@ def load_pdf(path: Path) -> RawPdf:
         if reader.is_encrypted and not reader.decrypt(""):
             raise PdfError(f"{path.name}: encrypted PDF (needs a password)")
         meta_title = str(reader.metadata.get("/Title") or "").strip() if reader.metadata else ""
-        lines, n_pages = _extract_lines(path)
+        lines, n_pages, hidden = _extract_lines(path)
     except PdfError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
@@ -257,4 +281,4 @@ def load_pdf(path: Path) -> RawPdf:
     ]
     all_text = "".join(x.text for x in kept)
     broken_math = all_text.count("⇡") >= 5 and "π" not in all_text
-    return RawPdf(kept, n_pages, meta_title or None, vocab, broken_math)
+    return RawPdf(kept, n_pages, meta_title or None, vocab, broken_math, hidden)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from ingest.chunk_notes import chunk_note
@@ -19,6 +20,7 @@ from ingest.papers_pipeline import ingest_papers
 from rag_service.index.lock import writer_lock
 from rag_service.index.store import HybridIndex
 from rag_service.settings import Settings
+from rag_service.text.injection import note_flags
 from rag_service.types import Chunk, IngestReport, SourceReport
 
 NOTE_SUFFIXES = (".md", ".markdown")
@@ -81,7 +83,8 @@ def ingest_notes(
             report.files_skipped += 1
             n = len(index.chunk_ids(rel))
             report.chunks_unchanged += n
-            report.sources.append(SourceReport(key=rel, status="unchanged", chunks=n))
+            flags = (index.source_meta(rel) or {}).get("flagged", [])
+            report.sources.append(SourceReport(key=rel, status="unchanged", chunks=n, flagged=flags))
             continue
         try:
             note = read_note(path, root)
@@ -100,6 +103,11 @@ def ingest_notes(
     all_vecs = embed_in_batches(index, all_chunks, progress)
     progress.start("embedding note passages", len(all_chunks))
     passages = embed_chunk_passages(index, all_chunks, progress)
+    # text addressed to an assistant, not to a reader: listed here and in /v1/sources, withheld from every prompt
+    flagged = {
+        rel: [asdict(f) for f in note_flags(note.front_matter, note.text, settings.injection, note.first_line)]
+        for rel, _, note in todo
+    }
     offset = 0
     for (rel, h, note), (_, chunks) in zip(todo, chunked, strict=True):
         vecs = all_vecs[offset : offset + len(chunks)]
@@ -110,14 +118,18 @@ def ingest_notes(
             h,
             chunks,
             vecs,
-            meta={"root": str(note.path.parent), "title": note.title},
+            meta={"root": str(note.path.parent), "title": note.title, "flagged": flagged[rel]},
             links=links_for_chunks(chunks),
             passages=passages,
         )
         report.chunks_added += added
         report.chunks_removed += removed
         report.chunks_unchanged += unchanged
-        report.sources.append(SourceReport(key=rel, status="changed" if rel in known else "added", chunks=len(chunks)))
+        report.sources.append(
+            SourceReport(
+                key=rel, status="changed" if rel in known else "added", chunks=len(chunks), flagged=flagged[rel]
+            )
+        )
 
     # Notes under the ingested roots that no longer exist are removed from both indexes.
     for key in set(known) - seen:

@@ -16,6 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # the answerability decision as `notes-rag eval fit --write` last fitted it (weights, bias, threshold, split, figures)
 DECISION_FILE = Path(__file__).parent / "decision.json"
 _FITTED = json.loads(DECISION_FILE.read_text())
+# the instruction detector as `notes-rag eval injection --write` last fitted it (text/injection.py)
+INJECTION_FILE = Path(__file__).parent / "injection.json"
+_INJECTION = json.loads(INJECTION_FILE.read_text())
 
 
 class _Group(BaseModel):
@@ -174,6 +177,20 @@ class DecisionSettings(_Group):
     )
 
 
+class InjectionSettings(_Group):
+    """The detector of text addressed to an assistant (text/injection.py): a logistic model over features of
+    address. Fitted by `notes-rag eval injection --write` on the red-team set's dev half and the notes' own text."""
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: dict(_INJECTION["weights"]),
+        description="Weight of each feature of text/injection.py (a feature not named weighs 0).",
+    )
+    bias: float = Field(default=_INJECTION["bias"], description="Intercept of the logistic model.")
+    threshold: float = Field(
+        default=_INJECTION["threshold"], ge=0, le=1, description="Score at or above which a unit is flagged."
+    )
+
+
 class AnswerSettings(_Group):
     # chosen by bench/answer.py (30 answerable + 32 unanswerable golden questions, 1.5B): 4 x 600 had 2 false
     # refusals, 23 keyword-right and 24 gold-cited answers at 1,034 prompt tokens p50; 4 x 900: 3 / 23 / 23 at 1,080;
@@ -272,6 +289,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm_opts: LLMSettings = Field(default_factory=LLMSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    injection: InjectionSettings = Field(default_factory=InjectionSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
 
     @property

@@ -92,6 +92,10 @@ class SourceReport(BaseModel):
     status: Literal["added", "changed", "unchanged", "removed", "failed"]
     chunks: int = 0
     reason: str | None = None
+    flagged: list[dict[str, object]] = Field(
+        default_factory=list,
+        description="Text addressed to an assistant (text/injection.py): text, line, where, score.",
+    )
 
 
 class PaperReport(BaseModel):

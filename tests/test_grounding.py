@@ -51,6 +51,22 @@ def test_claim_problems_catch_numbers_names_and_own_work_cited_to_a_paper() -> N
     ]
 
 
+def test_a_count_is_read_against_its_table_column_and_the_question() -> None:
+    """count_unit: a cell's number counts what its column header says; the question's own count may be restated;
+    a count of something else is still caught."""
+    g = GroundingChecker()
+    table = (
+        "| format | sign / exponent / mantissa bits | range |\n|---|---|---|\n"
+        "| fp16 | 1 / 5 / 10 | max about 65,504 |\n| bf16 | 1 / 8 / 7 | same exponent range as fp32 |"
+    )
+    assert g.claim_problems("bf16 has 8 exponent bits and 7 mantissa bits.", table, False) == []
+    assert g.claim_problems("bf16 has 7 layers.", table, False) == ["'7 layers' not in the source"]
+    prose = "ALiBi gives each of the 8 heads a fixed slope: 1/2, 1/4, ..., 1/256. GPT uses 8 GPUs."
+    question = "What slopes does ALiBi use for a model with 8 attention heads?"
+    assert g.claim_problems("With 8 attention heads the slopes run from 1/2 to 1/256.", prose, False, question) == []
+    assert g.claim_problems("It trains on 8 layers.", prose, False) == ["'8 layers' not in the source"]
+
+
 def test_clean_answer_drops_copied_labels_and_links() -> None:
     labels = ["llm-study-notes.md › Applications › Flow Engineering", "RMSNorm paper (arXiv 1910.07467, p. 2)"]
     raw = "[1] [Flow Engineering] decompose tasks [1] [1]. RMSNorm (from [2]) rescales. See [the docs](https://x.y/z)."

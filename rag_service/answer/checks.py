@@ -22,6 +22,7 @@ CHECKS: dict[str, str] = {
     "support": "what a sentence cites supports it (embedding support at the threshold)",
     "restates_question": "a sentence that only restates the question says nothing",
     "no_value": "a question asking for an amount is answered with an amount of what it asks",
+    "language": "an answer is written in the language of the question",
 }
 
 

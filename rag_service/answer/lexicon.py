@@ -69,3 +69,10 @@ ONES = {w: i for i, w in enumerate(f"{_ONES} seventeen eighteen nineteen".split(
 TENS = {
     w: 10 * i for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
 }
+
+# English closed-class words: a sentence of five or more lowercase words without one is not English prose (jargon
+# notes keep "an", "of", "around"; German and Spanish sentences keep none)
+FUNCTION_WORDS = frozenset(
+    "the an of to in on for with by from at as is are was were be been and or but not it its this that these those "
+    "which what how each per than into over around about can will has have had".split()
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,12 +25,14 @@ from rag_service.answer.decide import Decision, decide
 from rag_service.answer.evidence import EvidenceMeter, Sentence
 from rag_service.answer.frame import Frame, about_notes, asks_own_work, is_personal, parse, specific_terms
 from rag_service.answer.grounding import GroundingChecker
+from rag_service.answer.payload import drop_links
 from rag_service.answer.verify import Dropped, Verifier
 from rag_service.index.store import Filters
 from rag_service.llm.backends import LLMHandle
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.window import clip_hit
 from rag_service.settings import Settings
+from rag_service.text.injection import as_data_hit
 from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
 
 _DECLINE = re.compile(
@@ -147,6 +150,9 @@ class AnswerPipeline:
             clip_hit(h, limit, specific_terms(question), self.grounding.says) if len(h.chunk.text) > limit else h
             for h in result.hits
         ]
+        # sources are data: what reads as an instruction to an assistant is withheld from every later step (prompt,
+        # evidence, checks, quotes), so a planted line can neither steer the model nor pass as a supported claim
+        hits = [as_data_hit(h, self.settings.injection) for h in hits]
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
         # the question parsed once, the evidence measured once, one fitted decision (answer/decide.py)
         t1 = time.perf_counter()
@@ -170,13 +176,17 @@ class AnswerPipeline:
         """System + user messages; contexts are wrapped as quoted data with their numbers and labels."""
         from llama_index.core.llms import ChatMessage
 
+        fence = f"source-{secrets.token_hex(3)}"  # drawn per request: a source's text cannot close its fence
         contexts = "\n\n".join(
-            prompts.CONTEXT.format(n=str(n), label=prep.hits[n - 1].chunk.source.label(), text=_quote(text))
+            prompts.CONTEXT.format(
+                n=str(n), label=prep.hits[n - 1].chunk.source.label(), text=_quote(text), fence=fence
+            )
             for n, text in self.contexts(prep)
         )
+        question = prompts.QUESTION.format(contexts=contexts, question=prep.question, fence=fence)
         return [
             ChatMessage(role="system", content=prompts.SYSTEM.format()),
-            ChatMessage(role="user", content=prompts.QUESTION.format(contexts=contexts, question=prep.question)),
+            ChatMessage(role="user", content=question),
         ]
 
     def contexts(self, prep: Prepared) -> list[tuple[int, str]]:
@@ -217,6 +227,7 @@ class AnswerPipeline:
             # number would pass for theirs)
             text = move_source_lines(drop_repeats(clean_answer(self.extractive(prep), labels)))
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        text = drop_links(text, prep.question, [h.chunk.source.url or "" for h in prep.hits])
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text = self.verifier.strip_unheld_references(prep.hits, text)
         asked = self.verifier.asked(prep.hits, prep.question)

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 
 from rag_service.answer import lexicon
-from rag_service.text.numbers import NUMBER, normalise_number, split_units, stated_numbers
+from rag_service.text.numbers import NUMBER, normalise_number, numbers, split_units, stated_numbers
+from rag_service.text.regions import regions
 
 
 def asks_value(question: str) -> bool:
@@ -102,6 +103,12 @@ def other_unit(number: str, unit: str, context: str) -> bool:
     """The context counts ``number`` in something else and never in ``unit``: "GPT has 96 attention heads" does not
     say "96 layers". Prefixes compare, so "30min" holds "30 minutes"; a number the context gives without a word
     after it (a table cell, "BLEU 28.4") may have its unit just before it, and says nothing against it."""
+    # a table cell's number is counted in its column: the header row says what it counts ("| bf16 | 1 / 8 / 7 |"
+    # under "| format | sign / exponent / mantissa bits |")
+    for r in regions(context):
+        header = re.findall(r"[A-Za-z]+", r.frame) if r.frame.startswith("|") else []
+        if number in numbers(r.sentence) and any(_same_word(unit, w.lower()) for w in header):
+            return False
     words = re.findall(r"\d+(?:[.,]\d+)*|[A-Za-z]+", split_units(context))
     other = False
     for i, w in enumerate(words):

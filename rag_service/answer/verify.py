@@ -12,6 +12,7 @@ from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentenc
 from rag_service.answer.frame import specific_terms
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.names import coined_names
+from rag_service.answer.payload import foreign
 from rag_service.answer.values import gives_a_value, is_number_dump
 from rag_service.text.numbers import is_number, numbers
 from rag_service.text.regions import LIST_MARKER
@@ -127,14 +128,27 @@ class Verifier:
         found: list[Dropped] = []
         main_failed = False
         coined = self.coined(hits)
+        checks = self.grounding.checks
         for i, raw in enumerate(split_sentences(text)):
             parsed = cited_sentences(raw)
-            if len(parsed) != 1 or len(parsed[0].text.split()) < 3:
+            if len(parsed) != 1 or not re.search(r"[^\W\d_]", parsed[0].text):  # a list number alone says nothing
                 continue
             sent = parsed[0]
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
+            short = len(sent.text.split()) < 3  # a list item or a fragment: only its numbers and names are checked
+            if foreign(sent.text, question, self.grounding.common) and (
+                other := checks.find("language", "not in the language of the question")
+            ):
+                found.append((sent.text, other[0]))
+                text = text.replace(raw, "", 1)
+                main_failed = main_failed or (i == 0 and not short)
+                continue
 
-            def problems(ctx: list[ScoredChunk], sentence: str = sent.text) -> list[Finding]:
+            def problems(ctx: list[ScoredChunk], sentence: str = sent.text, short: bool = short) -> list[Finding]:
+                if short:
+                    return self.grounding.claim_problems(
+                        sentence, self._headed(ctx, coined), _all_papers(ctx), question
+                    )
                 if is_number_dump(sentence):
                     dump = self.grounding.checks.find("number_dump", "a table's numbers strung together")
                     if dump:
@@ -158,7 +172,7 @@ class Verifier:
             if failing:
                 found.append((sent.text, failing[0]))
                 text = text.replace(raw, "", 1)  # in place, so the lines of a list stay lines
-                main_failed = main_failed or i == 0
+                main_failed = main_failed or (i == 0 and not short)
         return _tidy(text), found, main_failed
 
     def drop_unsupported(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[Dropped]]:

@@ -82,6 +82,9 @@ class SearchHit(BaseModel):
     score: float
     text: str
     source: Source
+    flagged: list[str] | None = Field(
+        default=None, description="Spans of the text addressed to an assistant: shown here, withheld from prompts."
+    )
 
 
 class SearchResponse(BaseModel):
@@ -107,6 +110,13 @@ class PaperLink(BaseModel):
     url: str
 
 
+class FlaggedSpan(BaseModel):
+    text: str
+    line: int = Field(description="1-based line in the note (1: its front matter).")
+    where: str = Field(description="prose | comment | link-title | alt-text | heading | cell | front-matter")
+    score: float = Field(description="The instruction detector's score (text/injection.py).")
+
+
 class SourceInfo(BaseModel):
     key: str
     type: Literal["note", "paper"]
@@ -115,6 +125,10 @@ class SourceInfo(BaseModel):
     ingested_at: str | None = Field(default=None, description="When this source was last (re)indexed, UTC ISO 8601.")
     links_to: list[str] = Field(default_factory=list, description="Papers (ids) this note links, when indexed.")
     linked_from: list[PaperLink] = Field(default_factory=list, description="Notes that link this paper.")
+    flagged: list[FlaggedSpan] = Field(
+        default_factory=list,
+        description="Text addressed to an assistant rather than a reader: kept searchable, never put in a prompt.",
+    )
 
 
 class SourcesResponse(BaseModel):

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from rag_service.api.deps import AdmissionDep, ServicesDep, check_length
 from rag_service.api.schemas import SearchHit, SearchRequest, SearchResponse
 from rag_service.links import linked
+from rag_service.text.injection import flags
 
 router = APIRouter(tags=["search"])
 
@@ -21,7 +22,11 @@ def search(body: SearchRequest, services: ServicesDep, admission: AdmissionDep) 
     return SearchResponse(
         results=[
             SearchHit(
-                chunk_id=h.chunk.id, score=h.score, text=h.chunk.text, source=linked(h.chunk.source, services.settings)
+                chunk_id=h.chunk.id,
+                score=h.score,
+                text=h.chunk.text,
+                source=linked(h.chunk.source, services.settings),
+                flagged=[f.text for f in flags(h.chunk.text, services.settings.injection)] or None,
             )
             for h in result.hits
         ],

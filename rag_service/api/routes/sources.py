@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from rag_service.api.deps import ServicesDep
-from rag_service.api.schemas import PaperLink, SourceInfo, SourcesResponse
+from rag_service.api.schemas import FlaggedSpan, PaperLink, SourceInfo, SourcesResponse
 
 router = APIRouter(tags=["sources"])
 
@@ -24,6 +24,7 @@ def sources(services: ServicesDep) -> SourcesResponse:
             title=s["meta"].get("title"),
             chunks=s["chunks"],
             ingested_at=s["meta"].get("ingested_at"),
+            flagged=[FlaggedSpan(**f) for f in s["meta"].get("flagged", [])],
         )
         if s["type"] == "note":
             info.links_to = sorted(

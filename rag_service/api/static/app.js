@@ -212,6 +212,13 @@ for (const t of tabs) {
   });
 }
 
+// text addressed to an assistant (or no reader sees): listed so the user can read it; no answer step reads it
+function flaggedList(flagged) {
+  if (!flagged.length) return "";
+  return el("details", {class: "flagged"}, el("summary", {}, `${flagged.length} flagged as instructions to an assistant`),
+    el("ul", {}, flagged.map((f) => el("li", {}, `line ${f.line} (${f.where}): ${f.text}`))));
+}
+
 async function loadSources() {
   const resp = await api("/v1/sources");
   const tbody = $("#sources-table tbody");
@@ -223,7 +230,7 @@ async function loadSources() {
     `${sources.reduce((a, s) => a + s.chunks, 0)} chunks.`;
   const titles = Object.fromEntries(sources.map((s) => [s.key.replace(/^paper:/, ""), s.title || s.key]));
   tbody.replaceChildren(...sources.map((s) => el("tr", {"data-key": s.key},
-    el("td", {}, s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key),
+    el("td", {}, s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key, flaggedList(s.flagged || [])),
     el("td", {}, s.type),
     el("td", {}, String(s.chunks)),
     el("td", {class: "links"}, s.type === "note"
