@@ -67,6 +67,9 @@ def _visible(c: LTChar) -> bool:
     """A reader can see the character: at least 1.5 pt, and not filled white (gray 1, RGB 1,1,1, CMYK 0,0,0,0)."""
     if c.size < 1.5:
         return False
+    space = getattr(c.ncs, "name", "")
+    if space not in ("DeviceGray", "DeviceRGB", "DeviceCMYK", "ICCBased"):  # a tint or an index is no colour value
+        return True
     color = c.graphicstate.ncolor
     values = [float(v) for v in (color if isinstance(color, (list, tuple)) else [color]) if isinstance(v, (int, float))]
     if len(values) == 4:

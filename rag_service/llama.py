@@ -20,6 +20,7 @@ from rag_service.index.store import Filters
 from rag_service.links import linked
 from rag_service.retrieval.hybrid import HybridRetriever
 from rag_service.settings import Settings
+from rag_service.text.injection import as_data_hit
 from rag_service.types import ScoredChunk
 
 # metadata a reader needs but an LLM prompt does not
@@ -50,7 +51,8 @@ class NotesRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self._hybrid.retrieve(query_bundle.query_str, self._k, self._filters).hits
-        return [NodeWithScore(node=self._node(h), score=h.score) for h in hits]
+        # nodes go to a caller's LLM: sources as data, as the answer pipeline reads them (text/injection.py)
+        return [NodeWithScore(node=self._node(as_data_hit(h, self._settings.injection)), score=h.score) for h in hits]
 
     def _node(self, hit: ScoredChunk) -> TextNode:
         src = linked(hit.chunk.source, self._settings)

@@ -14,6 +14,7 @@ from mcp.server import MCPServer
 
 from rag_service.app import Services
 from rag_service.links import link_answer, linked
+from rag_service.text.injection import as_data_hit
 
 INSTRUCTIONS = (
     "Question answering over the user's machine-learning study notes and the papers they link. Use `search` to "
@@ -40,6 +41,8 @@ def build_mcp(get_services: Callable[[], Services]) -> MCPServer:
         services = get_services()
         filters = {k_: v for k_, v in {"type": type, "file": file, "paper_id": paper_id}.items() if v} or None
         hits = services.pipeline.retriever.retrieve(query, max(1, min(k, 50)), filters).hits
+        # an MCP client is a model: it reads the sources as data, as the answer pipeline does (text/injection.py)
+        hits = [as_data_hit(h, services.settings.injection) for h in hits]
         return [
             {
                 "chunk_id": h.chunk.id,

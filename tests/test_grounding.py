@@ -52,8 +52,8 @@ def test_claim_problems_catch_numbers_names_and_own_work_cited_to_a_paper() -> N
 
 
 def test_a_count_is_read_against_its_table_column_and_the_question() -> None:
-    """count_unit: a cell's number counts what its column header says; the question's own count may be restated;
-    a count of something else is still caught."""
+    """count_unit: a cell's number counts what its column header says; a count of two words is held by either word;
+    a count of something else is still caught, a false premise's too."""
     g = GroundingChecker()
     table = (
         "| format | sign / exponent / mantissa bits | range |\n|---|---|---|\n"
@@ -65,6 +65,9 @@ def test_a_count_is_read_against_its_table_column_and_the_question() -> None:
     question = "What slopes does ALiBi use for a model with 8 attention heads?"
     assert g.claim_problems("With 8 attention heads the slopes run from 1/2 to 1/256.", prose, False, question) == []
     assert g.claim_problems("It trains on 8 layers.", prose, False) == ["'8 layers' not in the source"]
+    # a false premise restated is still caught: the source counts 96 as heads, the question and answer as layers
+    heads, premise = "GPT-3 175B has 96 attention heads.", "Does GPT-3 175B have 96 layers?"
+    assert g.claim_problems("GPT-3 175B has 96 layers.", heads, False, premise) == ["'96 layers' not in the source"]
 
 
 def test_clean_answer_drops_copied_labels_and_links() -> None:

@@ -70,9 +70,12 @@ TENS = {
     w: 10 * i for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
 }
 
-# English closed-class words: a sentence of five or more lowercase words without one is not English prose (jargon
-# notes keep "an", "of", "around"; German and Spanish sentences keep none)
+# English closed-class words of three letters or more: a sentence of six or more lowercase words without one is not
+# English prose (jargon notes keep "the", "and", "around"; German and Spanish sentences keep none)
 FUNCTION_WORDS = frozenset(
-    "the an of to in on for with by from at as is are was were be been and or but not it its this that these those "
-    "which what how each per than into over around about can will has have had".split()
+    re.findall(
+        r"\w+",
+        "the and for with from are was were been not its this that these those which what how each per than into over "
+        "around about can will has have had",
+    )
 )

@@ -28,6 +28,7 @@ from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.payload import drop_links
 from rag_service.answer.verify import Dropped, Verifier
 from rag_service.index.store import Filters
+from rag_service.links import linked
 from rag_service.llm.backends import LLMHandle
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.window import clip_hit
@@ -143,16 +144,17 @@ class AnswerPipeline:
             # check read the notes alone for such a question, so paper chunks would only take their slots
             filters = {**(filters or {}), "type": "note"}
         result = self.retriever.retrieve(question, k or a.max_contexts, filters, config, note_margin=a.note_margin)
+        # Sources are data: what reads as an instruction to an assistant is withheld from every later step (prompt,
+        # evidence, checks, quotes), so a planted line can neither steer the model nor pass as a supported claim;
+        # read on the whole window, before it is cut, so no cut leaves half an instruction unrecognised.
+        hits = [as_data_hit(h, self.settings.injection) for h in result.hits]
         # A paper hit comes as a wide window; the prompt gets the part around the matched chunk, and the support
         # check and citations see exactly that part.
         limit = self.settings.answer.context_chars
         hits = [
             clip_hit(h, limit, specific_terms(question), self.grounding.says) if len(h.chunk.text) > limit else h
-            for h in result.hits
+            for h in hits
         ]
-        # sources are data: what reads as an instruction to an assistant is withheld from every later step (prompt,
-        # evidence, checks, quotes), so a planted line can neither steer the model nor pass as a supported claim
-        hits = [as_data_hit(h, self.settings.injection) for h in hits]
         timings = {"condense_ms": round(condense_ms, 2), **result.timings}
         # the question parsed once, the evidence measured once, one fitted decision (answer/decide.py)
         t1 = time.perf_counter()
@@ -227,7 +229,7 @@ class AnswerPipeline:
             # number would pass for theirs)
             text = move_source_lines(drop_repeats(clean_answer(self.extractive(prep), labels)))
             timings["extractive_fallback_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-        text = drop_links(text, prep.question, [h.chunk.source.url or "" for h in prep.hits])
+        text = drop_links(text, prep.question, [linked(h.chunk.source, self.settings).url or "" for h in prep.hits])
         text, model_keys = strip_unknown_keys(text, len(prep.hits))
         text = self.verifier.strip_unheld_references(prep.hits, text)
         asked = self.verifier.asked(prep.hits, prep.question)

@@ -82,7 +82,8 @@ def _leading_words(words: list[str], tokenizer: Callable[[str], list[str]]) -> l
 
 
 # a number and the word it counts: "96 layers", "30 minutes", "12,288 dimensions" (units split off first)
-_COUNTED = re.compile(r"(?<![\w.\-/])(\d+(?:[.,]\d+)*)\s+([A-Za-z]{3,})")  # not the 3 of "GPT-3 word"
+# not the 3 of "GPT-3 word"; the counted thing may be two words ("8 attention heads")
+_COUNTED = re.compile(r"(?<![\w.\-/])(\d+(?:[.,]\d+)*)\s+([A-Za-z]{3,})(?:[\s-]([A-Za-z]{3,}))?")
 # words after a number that are not what it counts
 _NOT_UNIT = frozenset(
     re.findall(r"\w+", "and are but for from has have into its not now off one only onto per than that the then")
@@ -91,23 +92,26 @@ _NOT_UNIT = frozenset(
 
 
 def counted(text: str) -> list[tuple[str, str]]:
-    """(normalised number, the word after it) pairs of a text."""
-    return [
-        (normalise_number(m.group(1)), m.group(2).lower())
-        for m in _COUNTED.finditer(split_units(text))
-        if m.group(2).lower() not in _NOT_UNIT
-    ]
+    """(normalised number, the one or two words after it) pairs of a text."""
+    out = []
+    for m in _COUNTED.finditer(split_units(text)):
+        words = [w.lower() for w in m.groups()[1:] if w]
+        if words[0] not in _NOT_UNIT:
+            out.append((normalise_number(m.group(1)), " ".join(w for w in words if w not in _NOT_UNIT)))
+    return out
 
 
 def other_unit(number: str, unit: str, context: str) -> bool:
-    """The context counts ``number`` in something else and never in ``unit``: "GPT has 96 attention heads" does not
-    say "96 layers". Prefixes compare, so "30min" holds "30 minutes"; a number the context gives without a word
-    after it (a table cell, "BLEU 28.4") may have its unit just before it, and says nothing against it."""
+    """The context counts ``number`` in something else and never in ``unit`` (one or two words: "8 attention heads"
+    is held by "8 heads"): "GPT has 96 attention heads" does not say "96 layers". Prefixes compare, so "30min" holds
+    "30 minutes"; a number the context gives without a word after it (a table cell, "BLEU 28.4") may have its unit
+    just before it, and says nothing against it."""
+    units = unit.split()
     # a table cell's number is counted in its column: the header row says what it counts ("| bf16 | 1 / 8 / 7 |"
     # under "| format | sign / exponent / mantissa bits |")
     for r in regions(context):
         header = re.findall(r"[A-Za-z]+", r.frame) if r.frame.startswith("|") else []
-        if number in numbers(r.sentence) and any(_same_word(unit, w.lower()) for w in header):
+        if number in numbers(r.sentence) and any(_same_word(u, w.lower()) for u in units for w in header):
             return False
     words = re.findall(r"\d+(?:[.,]\d+)*|[A-Za-z]+", split_units(context))
     other = False
@@ -117,7 +121,7 @@ def other_unit(number: str, unit: str, context: str) -> bool:
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         counts = len(nxt) >= 3 and nxt.isalpha() and nxt not in _NOT_UNIT
         near = words[i + 1 : i + 4] + ([] if counts else words[max(0, i - 2) : i])
-        if any(_same_word(unit, x.lower()) for x in near):
+        if any(_same_word(u, x.lower()) for u in units for x in near):
             return False
         other = other or counts
     return other

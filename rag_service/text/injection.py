@@ -132,10 +132,10 @@ def units(text: str, first_line: int = 1) -> list[Unit]:
     out: list[Unit] = []
     for m in _COMMENT.finditer(text):
         start = first_line + text.count("\n", 0, m.start())
-        for i, line in enumerate(m.group(1).splitlines()):
+        for i, line in enumerate(m.group(1).split("\n")):
             out += [Unit(s, start + i, "comment") for s in _SENTENCE.split(line.strip()) if s.strip()]
     visible = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
-    for i, line in enumerate(visible.splitlines()):
+    for i, line in enumerate(visible.split("\n")):  # "\n" only: as_data numbers lines the same way
         n = first_line + i
         for m in _LINK.finditer(line):
             if m.group(4):
@@ -181,6 +181,7 @@ def flags(text: str, settings: InjectionSettings, first_line: int = 1) -> list[F
         # an instruction goes on in the directives that follow it in the same place (line, comment, cell)
         goes_on = (
             previous is not None
+            and u.where in ("prose", "comment")  # a table's next cell is its own statement
             and bool(found)
             and found[-1].text == previous.text
             and (previous.line, previous.where) == (u.line, u.where)
@@ -207,8 +208,15 @@ def as_data(text: str, settings: InjectionSettings) -> str:
     lines = text.split("\n")
     for flag in flags(text.replace(gone, ""), settings):
         i = flag.line - 1
-        inline = flag.where in ("alt-text", "cell") or not (flag.where == "heading" or _LINK.search(lines[i]))
-        lines[i] = lines[i].replace(flag.text, WITHHELD) if inline and flag.text in lines[i] else WITHHELD
+        if flag.where == "cell":  # that cell, not a word that happens to hold its text
+            cells = lines[i].split("|")
+            lines[i] = "|".join(f" {WITHHELD} " if c.strip() == flag.text else c for c in cells)
+        elif (flag.where == "alt-text" or not (flag.where == "heading" or _LINK.search(lines[i]))) and (
+            flag.text in lines[i]
+        ):
+            lines[i] = lines[i].replace(flag.text, WITHHELD, 1)
+        else:
+            lines[i] = WITHHELD
     return "\n".join(x.replace(gone, "") for x in lines if x.strip() != gone)
 
 
@@ -223,5 +231,11 @@ def as_data_hit(hit: ScoredChunk, settings: InjectionSettings) -> ScoredChunk:
     heads = [WITHHELD if score(h, settings) >= settings.threshold else h for h in src.heading_path or []]
     title = src.title if not src.title or score(src.title, settings) < settings.threshold else WITHHELD
     source = src.model_copy(update={"heading_path": heads if src.heading_path is not None else None, "title": title})
-    chunk = hit.chunk.model_copy(update={"text": as_data(hit.chunk.text, settings), "source": source})
-    return hit.model_copy(update={"chunk": chunk})
+    text = as_data(hit.chunk.text, settings)
+    span = hit.hit_span
+    if span is not None and text != hit.chunk.text:  # the matched chunk, found again in the shorter or longer text
+        matched = hit.chunk.text[span[0] : span[1]]
+        at = text.find(matched)
+        span = (at, at + len(matched)) if at >= 0 else (min(span[0], len(text)), min(span[1], len(text)))
+    chunk = hit.chunk.model_copy(update={"text": text, "source": source})
+    return hit.model_copy(update={"chunk": chunk, "hit_span": span})
