@@ -196,8 +196,9 @@ def structure(raw: RawPdf) -> PdfDoc:
         box_lines.append(ln)
     flush()
 
-    # Front matter before the first heading: authors (page 1), the rest kept as an untitled section.
-    authors = _authors(lines, title_end, first_heading)
+    # Front matter before the first heading: authors (page 1), the rest kept as an untitled section. A PDF with no
+    # heading at all (a note or a post printed to PDF) has no front matter: its page 1 is its text, not an author block.
+    authors = _authors(lines, title_end, first_heading) if first_heading < len(lines) else None
     authors = re.sub(r"[∗*†‡§¶]+", "", repair_text(authors, vocab, fix)) if authors else None
     front = sections[0]
     if not any(s.part == "abstract" for s in sections):

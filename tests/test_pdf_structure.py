@@ -174,3 +174,20 @@ def test_clip_keeps_the_matched_span() -> None:
     out = clip(text, (a, a + 4), 100)
     assert "w200" in out and len(out) <= 100 and not out.startswith(" ")
     assert clip("short", None, 100) == "short"
+
+
+def test_a_pdf_without_headings_keeps_its_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A note or post printed to PDF has a title and text but no section heading: its page 1 is its body, not an
+    author block (before, every line of such a one-page PDF was dropped and it gave no chunk)."""
+    from eval.redteam_pdf import one_page_pdf
+    from ingest.paper_structure import read_pdf
+
+    body = [
+        (f"Sparse mixture of experts layers route each token, as paragraph {i} explains.", 10.0, 0.0) for i in range(8)
+    ]
+    path = tmp_path / "post.pdf"
+    path.write_bytes(one_page_pdf([("Routing in sparse mixtures of experts", 18.0, 0.0), *body]))
+    doc = read_pdf(path)
+    assert doc.title == "Routing in sparse mixtures of experts" and doc.authors is None
+    text = " ".join(p.text for s in doc.sections for p in s.paras)
+    assert all(f"paragraph {i} explains" in text for i in range(8)), text
