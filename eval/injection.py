@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import yaml
@@ -21,10 +22,9 @@ from rag_service.text.injection import (
     _LINK,
     FEATURES,
     Unit,
-    directive,
     features,
     front_matter_units,
-    score,
+    mark,
     units,
 )
 
@@ -131,13 +131,10 @@ class Figures:
 
 
 def _flagged(rows: list[Labelled], settings: InjectionSettings) -> list[bool]:
-    """Each row flagged as the detector flags it in place (scores, and the directives that follow a flag)."""
-    out = [False] * len(rows)
-    for i, r in enumerate(rows):
-        out[i] = score(r.unit.text, settings) >= settings.threshold
-        prev = rows[i - 1] if i else None
-        if not out[i] and prev is not None and out[i - 1] and prev.case == r.case and directive(r.unit.text):
-            out[i] = (prev.unit.line, prev.unit.where) == (r.unit.line, r.unit.where)
+    """Each row flagged as the detector flags it in place (``mark`` over each case's units, in order)."""
+    out: list[bool] = []
+    for _, group in groupby(rows, key=lambda r: r.case):
+        out += [p is not None for p in mark([r.unit for r in group], settings)]
     return out
 
 

@@ -79,3 +79,6 @@ FUNCTION_WORDS = frozenset(
         "around about can will has have had",
     )
 )
+
+# Words that open an English question
+QUESTION_WORDS = frozenset(re.findall(r"\w+", "what which who whom whose when where why how does do did"))

@@ -172,25 +172,31 @@ def note_flags(front: dict[str, object], text: str, settings: InjectionSettings,
     return [Flag(u.text, u.line, u.where, round(score(u.text, settings), 3)) for u in head] + body
 
 
-def flags(text: str, settings: InjectionSettings, first_line: int = 1) -> list[Flag]:
-    """The units of ``text`` scored at or above the threshold."""
-    found: list[Flag] = []
-    previous: Unit | None = None
-    for u in units(text, first_line):
+def mark(found: list[Unit], settings: InjectionSettings) -> list[float | None]:
+    """Each unit's score when it is flagged, else None: its own score at the threshold, or a directive going on from a
+    flagged unit in the same place (an instruction goes on in the sentences after it, in one line or comment; a
+    table's next cell is its own statement)."""
+    marks: list[float | None] = []
+    for i, u in enumerate(found):
         p = score(u.text, settings)
-        # an instruction goes on in the directives that follow it in the same place (line, comment, cell)
+        prev = found[i - 1] if i else None
         goes_on = (
-            previous is not None
-            and u.where in ("prose", "comment")  # a table's next cell is its own statement
-            and bool(found)
-            and found[-1].text == previous.text
-            and (previous.line, previous.where) == (u.line, u.where)
+            prev is not None
+            and marks[-1] is not None
+            and u.where in ("prose", "comment")
+            and (prev.line, prev.where) == (u.line, u.where)
             and directive(u.text)
         )
-        if p >= settings.threshold or goes_on:
-            found.append(Flag(u.text, u.line, u.where, round(p, 3)))
-        previous = u
-    return found
+        marks.append(round(p, 3) if p >= settings.threshold or goes_on else None)
+    return marks
+
+
+def flags(text: str, settings: InjectionSettings, first_line: int = 1) -> list[Flag]:
+    """The units of ``text`` the detector flags (``mark``)."""
+    found = units(text, first_line)
+    return [
+        Flag(u.text, u.line, u.where, p) for u, p in zip(found, mark(found, settings), strict=True) if p is not None
+    ]
 
 
 WITHHELD = "[instruction-like text withheld]"
