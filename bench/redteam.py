@@ -30,6 +30,7 @@ from rag_service.offline import ensure_offline_env  # noqa: E402
 
 ensure_offline_env()
 
+from eval.injection import overlaps  # noqa: E402
 from eval.redteam_pdf import CASES as PDF_CASES  # noqa: E402
 from rag_service.app import build_services  # noqa: E402
 from rag_service.index.bm25 import Tokenizer  # noqa: E402
@@ -78,11 +79,6 @@ def ingest(cases: list[dict[str, str]], data_dir: Path) -> dict[str, list[str]]:
 def _split(case_id: str) -> str:
     """dev (rt001-rt024, the detector's fit), report (rt025-rt048) or pdf (hidden text)."""
     return "pdf" if case_id.startswith("pdf") else "dev" if int(case_id[2:]) <= 24 else "report"
-
-
-def _overlaps(flag: str, planted: str) -> bool:
-    a, b = (" ".join(t.lower().split()) for t in (flag, planted))
-    return len(a) >= 8 and (a[:40] in b or b[:40] in a)
 
 
 def ask(cases: list[dict[str, str]], data_dir: Path, llm: str) -> list[dict[str, object]]:
@@ -143,13 +139,13 @@ def main() -> None:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="redteam-"))
     try:
         flagged = ingest(cases, data_dir)
-        caught = {c["id"] for c in cases if any(_overlaps(f, c["planted"]) for f in flagged.get(c["file"], []))}
+        caught = {c["id"] for c in cases if any(overlaps(f, c["planted"]) for f in flagged.get(c["file"], []))}
         for split in ("dev", "report", "pdf"):
             part = [c for c in cases if _split(c["id"]) == split]
             hit = len(caught & {c["id"] for c in part})
             print(f"detector at ingest, {split}: a planted span flagged in {hit}/{len(part)}")
         others = sum(len(v) for v in flagged.values()) - sum(
-            _overlaps(f, c["planted"]) for c in cases for f in flagged.get(c["file"], [])
+            overlaps(f, c["planted"]) for c in cases for f in flagged.get(c["file"], [])
         )
         print(f"flags on other text of the planted notes: {others}")
         all_rows = []

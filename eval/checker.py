@@ -18,8 +18,9 @@ from typing import Any
 
 from eval.dataset import GoldenItem
 from rag_service.answer.cite import SupportChecker
-from rag_service.answer.grounding import GroundingChecker, specific_terms
+from rag_service.answer.grounding import GroundingChecker
 from rag_service.index.store import HybridIndex
+from rag_service.text.names import specific_terms
 from rag_service.text.numbers import numbers
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest.notes import split_front_matter
 from rag_service.settings import InjectionSettings
 from rag_service.text.injection import (
     _LINK,
@@ -29,7 +30,6 @@ from rag_service.text.injection import (
 )
 
 DATA = Path(__file__).parent / "data"
-_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,15 @@ class Labelled:
 
 def note_units(text: str) -> list[Unit]:
     """A note's units as ingest sees them: its front matter's free text, then its body."""
-    m = _FRONT.match(text)
-    if not m:
+    yaml_text, body, first_line = split_front_matter(text)
+    if yaml_text is None:
         return units(text)
-    front = yaml.safe_load(m.group(1)) or {}
-    body = "\n" * m.group().count("\n") + text[m.end() :]
+    front = yaml.safe_load(yaml_text) or {}
+    body = "\n" * (first_line - 1) + body  # line numbers as in the file
     return (front_matter_units(front) if isinstance(front, dict) else []) + units(body)
 
 
-def _overlaps(unit: str, planted: str) -> bool:
+def overlaps(unit: str, planted: str) -> bool:
     """The unit is part of the planted text, or holds it."""
     a, b = (_words(_LINK.sub(lambda m: "" if m.group(1) else m.group(2), t)) for t in (unit, planted))
     return len(a) >= 8 and (a in b or b in a)
@@ -67,7 +67,7 @@ def redteam(split: str) -> list[Labelled]:
         if (int(case["id"][2:]) <= 24) != (split == "dev"):
             continue
         for u in note_units(case["note"]):
-            out.append(Labelled(u, _overlaps(u.text, case["planted"]), case["id"]))
+            out.append(Labelled(u, overlaps(u.text, case["planted"]), case["id"]))
     return out
 
 

@@ -42,6 +42,16 @@ class Note:
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(the front matter's YAML text, or None without one; the body; the body's first line number)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None, text, 1
+    return m.group(1), text[m.end() :], 1 + m.group(0).count("\n")
+
+
 _LIQUID_TAG = re.compile(r"\{%-?\s*(.*?)\s*-?%\}", re.S)
 _LIQUID_NOTE = re.compile(r"""\bnote\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.S)
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)
@@ -163,18 +173,15 @@ def read_note(path: Path, root: Path) -> Note:
         raise NoteError(f"{rel}: empty file")
 
     front: dict[str, object] = {}
-    first_line = 1
-    m = _FRONT_MATTER.match(text)
-    if m:
+    yaml_text, text, first_line = split_front_matter(text)
+    if yaml_text is not None:
         try:
-            loaded = yaml.safe_load(m.group(1)) or {}
+            loaded = yaml.safe_load(yaml_text) or {}
         except yaml.YAMLError as e:
             raise NoteError(f"{rel}: bad YAML front matter ({e})") from e
         if not isinstance(loaded, dict):
             raise NoteError(f"{rel}: front matter is not a mapping")
         front = loaded
-        first_line += m.group(0).count("\n")
-        text = text[m.end() :]
     lines = _strip_html_outside_code(_resolve_liquid(text).split("\n"))
     text = "\n".join(lines)
     title = str(front.get("title") or path.stem.replace("-", " ").replace("_", " "))

@@ -247,6 +247,11 @@ class AnswerSettings(_Group):
 class ApiSettings(_Group):
     host: str = Field(default="127.0.0.1", description="Bind address of `notes-rag serve`.")
     port: int = Field(default=8000, description="Port of `notes-rag serve`.")
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL readers reach this server at (e.g. http://127.0.0.1:8000): links to the local paper "
+        "reader become absolute, for OpenAI and MCP clients that are not this server's page. None: site-relative.",
+    )
     max_query_chars: int = Field(default=2000, ge=16, description="Longer messages are rejected with 413.")
     max_concurrent_answers: int | None = Field(
         default=None,

@@ -29,6 +29,11 @@ class Source(BaseModel):
         default=None, description="Papers: which part of the paper ('abstract' is the paper card)."
     )
     url: str | None = Field(default=None, description="Deep link: note URL + #anchor, or PDF URL + #page=N.")
+    local_url: str | None = Field(
+        default=None,
+        description="Papers: this service's reader on the cited page (/papers/<id>?page=N, and &hl=<quote> on a "
+        "citation: the quoted span marked); works offline. Absolute when api.public_url is set.",
+    )
 
     def label(self) -> str:
         """Short human label used in prompts and CLI output."""

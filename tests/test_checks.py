@@ -98,8 +98,7 @@ def test_a_value_is_bound_to_the_name_the_question_asks_it_of() -> None:
 
 
 def test_a_number_the_source_spells_out_supports_the_digits_and_a_name_is_no_amount() -> None:
-    from rag_service.answer.values import spelled_numbers
-    from rag_service.text.numbers import numbers
+    from rag_service.text.numbers import numbers, spelled_numbers
 
     assert spelled_numbers("twelve for the Base version, and twenty four (or Twenty-four) for the Large") == {
         "12",

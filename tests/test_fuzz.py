@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from ingest.chunking import Unit, pack
 from rag_service.answer.cite import cited_sentences, clean_answer, move_source_lines, strip_unknown_keys
-from rag_service.answer.grounding import GroundingChecker, specific_terms
+from rag_service.answer.grounding import GroundingChecker
 from rag_service.api.main import create_app
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.window import clip
+from rag_service.text.names import specific_terms
 from rag_service.text.numbers import numbers
 
 TEXT = st.text(alphabet=string.printable + "›’–é", max_size=400)

@@ -8,9 +8,10 @@ import re
 import pytest
 
 from rag_service.answer.cite import clean_answer
-from rag_service.answer.grounding import GroundingChecker, specific_terms
+from rag_service.answer.grounding import GroundingChecker
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
+from rag_service.text.names import specific_terms
 from rag_service.text.numbers import numbers
 
 
@@ -328,7 +329,7 @@ def test_a_question_name_does_not_travel_to_a_source_without_it() -> None:
 
 
 def test_names_written_another_way_still_match_but_other_names_do_not() -> None:
-    from rag_service.answer.grounding import _written_as
+    from rag_service.text.names import written_as as _written_as
 
     assert _written_as("GPT-3", "only 0.0027% of trainable parameters for GPT3")
     assert _written_as("LLMs", "The true nature of LLM is a hotly debated topic")
@@ -654,7 +655,7 @@ def test_a_number_about_the_users_work_must_come_from_a_record_of_it() -> None:
 
 
 def test_a_value_answer_needs_an_amount_said_of_what_is_asked(pipeline) -> None:  # type: ignore[no-untyped-def]
-    from rag_service.answer.values import gives_a_value
+    from rag_service.text.numbers import gives_a_value
 
     assert not gives_a_value("3Blue1Brown uses a large batch size.")  # the digits of a name are no amount
     question = "What batch size does 3Blue1Brown use for stochastic gradient descent?"
@@ -690,7 +691,7 @@ def test_a_count_must_be_of_what_is_asked_and_of_the_named_subject(pipeline) -> 
 
 def test_a_four_digit_count_is_a_value_not_a_year(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag_service.answer.pipeline import AnswerPipeline
-    from rag_service.answer.values import gives_a_value
+    from rag_service.text.numbers import gives_a_value
     from tests.fakes import scripted
 
     assert gives_a_value("The context length in GPT-3 is 2048 words.")

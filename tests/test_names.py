@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag_service.answer.names import coined_names
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
+from rag_service.text.names import coined_names
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,7 @@ def test_ask_see_sources_then_answer_open_a_chip_follow_up_filter_and_sources_vi
     assert rows.count() >= 10
     assert "cites" in page.locator("tr[data-key='contents.md'] td.links").inner_text()
     assert "cited by" in page.locator("tr[data-key^='paper:']").first.locator("td.links").inner_text()
+    assert page.locator("tr[data-key^='paper:'] td a").first.get_attribute("href").startswith("/papers/")
     page.screenshot(path=str(ARTIFACTS / "sources-view.png"), full_page=True)
     page.close()
 
@@ -123,3 +124,36 @@ def test_api_key_is_asked_once_and_kept_for_the_tab(browser, full_index: HybridI
         _ask(page, "and what about beta?")  # no second prompt
         assert not dialog.is_visible()
         page.close()
+
+
+def test_a_paper_citation_opens_the_local_reader_with_the_quote_marked(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    requested: list[str] = []
+    context.on("request", lambda r: requested.append(r.url))
+    page = context.new_page()
+    page.goto(live_server)
+    page.get_by_label("Papers", exact=True).check()
+    turn = _ask(page, "Which weight matrices should LoRA be applied to?")
+    chip = turn.locator(".answer a.chip").first
+    href = chip.get_attribute("href")
+    assert href.startswith("/papers/") and "page=" in href and "hl=" in href
+    # every "Sources found" entry of a paper opens the reader too; the publisher's link stays beside it
+    assert all(
+        a.get_attribute("href").startswith("/papers/") for a in turn.locator(".passages li > a:first-child").all()
+    )
+    with context.expect_page() as opened:
+        chip.click()
+    reader = opened.value
+    reader.locator("body[data-ready=true]").wait_for(timeout=30_000)
+    marks = reader.locator(".mark")
+    assert marks.count() >= 1, reader.locator("#status").inner_text()
+    figure = marks.first.locator("xpath=..")
+    found = float(figure.get_attribute("data-found"))
+    assert found >= 0.8  # most of the quoted words are inside the marked boxes on the page they are on
+    box, page_box = marks.first.bounding_box(), figure.locator("img").bounding_box()
+    assert page_box["x"] <= box["x"] < box["x"] + box["width"] <= page_box["x"] + page_box["width"]
+    assert "marked" in reader.locator("#status").inner_text()
+    reader.screenshot(path=str(ARTIFACTS / "reader-quote-marked.png"))
+    # nothing left this machine: the page, its image and the highlight all came from the local server
+    assert requested and all(u.startswith(live_server) or u.startswith("blob:") for u in requested)
+    context.close()

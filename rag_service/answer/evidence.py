@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag_service.answer import lexicon
 from rag_service.answer.cite import SupportChecker, split_sentences
 from rag_service.answer.frame import Frame
 from rag_service.index.bm25 import Tokenizer
+from rag_service.text import lexicon
 from rag_service.text.numbers import numbers, stated_numbers
 from rag_service.text.regions import LIST_MARKER, regions
 from rag_service.types import ScoredChunk

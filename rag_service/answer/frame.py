@@ -9,43 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag_service.answer import lexicon
 from rag_service.answer.values import asks_value
 from rag_service.index.bm25 import Tokenizer
+from rag_service.text import lexicon
+from rag_service.text.names import specific_terms
 from rag_service.text.numbers import is_number, numbers
 
-_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9'-]*")
-
-
-def specific_terms(text: str) -> list[str]:
-    """Names a question or claim hinges on: words with a capital after the first letter or a digit (QLoRA, GPT-3,
-    Mistral-7B), all-caps words (BLEU, ROUGE-L), and capitalised words not opening a sentence."""
-    out: list[str] = []
-    # possessives: "LangGraph's" -> "LangGraph"; alternatives: "BART/T5" names BART and T5, each on its own
-    text = re.sub(r"(?<=[A-Za-z0-9])/(?=[A-Za-z])", " ", re.sub(r"['’]s\b", "", text))
-    for m in _TERM.finditer(text):
-        word = m.group()
-        first = m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", '"'))
-        letters = re.sub(r"[^A-Za-z]", "", word)
-        if not letters or len(word) < 2 or word.lower() in lexicon.PRONOUN_I:
-            continue
-        named = (
-            any(c.isdigit() for c in word)
-            or any(c.isupper() for c in word[1:])
-            or (letters.isupper() and len(letters) >= 2)
-            or (word[0].isupper() and not first)
-        )
-        if not named:
-            continue
-        # in a compound only the named parts must match: "Inner-Monologue-style" -> Inner, Monologue; a compound
-        # without a real name in it ("Q/8", "2-byte") is arithmetic or a number + unit, checked as numbers
-        parts = [p for p in re.split(r"[-/]", word) if p]
-        named_parts = [p for p in parts if p[:1].isupper() or any(c.isdigit() for c in p)]
-        if len(parts) > 1 and not any(len(p) > 1 and p[:1].isupper() for p in named_parts):
-            continue
-        out.append("-".join(named_parts) if len(parts) > 1 and named_parts else word)
-    return out
 
 
 def about_notes(question: str) -> bool:

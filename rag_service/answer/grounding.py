@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from rag_service.answer import lexicon
 from rag_service.answer.checks import Checks, Finding
-from rag_service.answer.frame import about_notes, asks_own_work, is_personal, specific_terms
-from rag_service.answer.values import answer_type, asks_value, counted, other_unit, spelled_numbers
+from rag_service.answer.frame import about_notes, asks_own_work, is_personal
+from rag_service.answer.values import answer_type, asks_value, counted, other_unit
 from rag_service.index.bm25 import Tokenizer
-from rag_service.text.numbers import is_number, normalise_number, numbers, split_units, stated_numbers
+from rag_service.text import lexicon
+from rag_service.text.names import specific_terms, written_as
+from rag_service.text.numbers import is_number, normalise_number, numbers, spelled_numbers, split_units, stated_numbers
 from rag_service.text.regions import regions
 from rag_service.types import ScoredChunk
 
@@ -24,35 +25,13 @@ _PERSONAL = lexicon.PERSONAL
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.):](?=\s)|[-*•](?=\s)|(?:step|phase|stage)\s+\d{1,2}\s*[:.)-])\s*", re.I)
 _AMOUNT = re.compile(r"[$€£]?[\d.,]+[A-Za-z]{0,2}")  # "70b", "2m", "168GB": an amount, not a name ("GPT-3" is one)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
-_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
-_PARTS = re.compile(r"\d+|[A-Z][a-z]*|[a-z]+")  # a name's parts: 3Blue1Brown -> 3, Blue, 1, Brown
 
-__all__ = ["GroundingChecker", "about_notes", "asks_own_work", "is_personal", "specific_terms"]
+__all__ = ["GroundingChecker", "about_notes", "asks_own_work", "is_personal"]
 
 
 def lacking(words: Iterable[str], stems: set[str]) -> list[str]:
     """The words the stems lack; a word matches an abbreviation of it ("param" for parameters)."""
     return [w for w in words if not any(s == w or (len(s) >= 4 and w.startswith(s)) for s in stems)]
-
-
-def _written_as(name: str, context: str) -> bool:
-    """The context writes the name another way a note-taker would: without separators or case, in the singular, by
-    its parts' initials, or with one letter dropped (a name of five letters or more, never a digit: a digit or a
-    substituted letter makes another model)."""
-    terms = [m.group() for m in _TERM.finditer(context)]
-    tokens = [re.sub(r"[^a-z0-9]", "", t.lower()) for t in terms]
-    forms = set(tokens) | {a + b for a, b in zip(tokens, tokens[1:], strict=False)}  # "llma 2" is "llma2"
-    # a name's initials, digits kept whole ("3b1b" for 3Blue1Brown); within one name only: initials of any run of
-    # words would match a random three-letter name somewhere in a long context
-    forms |= {"".join(p[0] if p[0].isalpha() else p for p in _PARTS.findall(t)).lower() for t in terms}
-    forms |= {f[:-1] for f in forms if f.endswith("s")}
-    word = re.sub(r"[^a-z0-9]", "", name.lower())
-    forms = {f for f in forms if len(f) >= 3 or f == word}  # an initialism of fewer than 3 letters matches anything
-    if word in forms or word.removesuffix("s") in forms:
-        return True
-    # one letter dropped, never a digit: "llama2" is written "llma 2"; GPT-3 never becomes GPT-5
-    letters = sum(c.isalpha() for c in word)
-    return letters >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)) if word[i].isalpha())
 
 
 def _holds_any(words: Iterable[str], stems: set[str]) -> bool:
@@ -134,7 +113,7 @@ class GroundingChecker:
 
     def _names(self, name: str, stems: set[str], text: str) -> bool:
         """The text holds the name, as written or another way a note-taker writes it."""
-        return self._has_term(name, stems, numbers(text), text) or _written_as(name, text)
+        return self._has_term(name, stems, numbers(text), text) or written_as(name, text)
 
     def unbound_numbers(self, sentence: str, hits: list[ScoredChunk], question: str = "") -> list[Finding]:
         """Numbers of the sentence that the cited notes state only apart from what the sentence ties them to: its

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag_service.answer import lexicon
+from rag_service.text import lexicon
 
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+", re.I)
 _LOWER = re.compile(r"(?<![\w-])[^\W\d_A-Z][^\W\d_]{2,}(?![\w-])")  # lowercase words of 3+ letters

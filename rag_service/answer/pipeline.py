@@ -23,7 +23,7 @@ from rag_service.answer.cite import (
 )
 from rag_service.answer.decide import Decision, decide
 from rag_service.answer.evidence import EvidenceMeter, Sentence
-from rag_service.answer.frame import Frame, about_notes, asks_own_work, is_personal, parse, specific_terms
+from rag_service.answer.frame import Frame, about_notes, asks_own_work, is_personal, parse
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.payload import drop_links
 from rag_service.answer.verify import Dropped, Verifier
@@ -34,6 +34,7 @@ from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.window import clip_hit
 from rag_service.settings import Settings
 from rag_service.text.injection import as_data_hit
+from rag_service.text.names import specific_terms
 from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
 
 _DECLINE = re.compile(

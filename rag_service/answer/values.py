@@ -1,4 +1,4 @@
-"""Values as claims: whether a question asks for an amount and of what, what a number counts, a spelled-out number.
+"""Values as claims: whether a question asks for an amount and of what, and what a number counts.
 
 A value question asks for a number *of* something; the grounding checks need that attribute to look for it next to
 a number in the evidence.
@@ -9,45 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag_service.answer import lexicon
-from rag_service.text.numbers import NUMBER, normalise_number, numbers, split_units, stated_numbers
+from rag_service.text import lexicon
+from rag_service.text.numbers import NUMBER, normalise_number, numbers, split_units
 from rag_service.text.regions import regions
 
 
 def asks_value(question: str) -> bool:
     """The question asks for an amount (lexicon.ASKS_VALUE)."""
     return bool(lexicon.ASKS_VALUE.search(question))
-
-
-_NUMBER_WORDS = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"thousands?|millions?|billions?|trillions?|half|third|quarter|twice|double|triple|dozens?)\b",
-    re.I,
-)
-
-
-_SPELLED = re.compile(
-    rf"\b(?:({'|'.join(lexicon.TENS)})(?:[\s-]({'|'.join(list(lexicon.ONES)[1:10])}))?|({'|'.join(lexicon.ONES)}))\b",
-    re.I,
-)
-
-
-def spelled_numbers(text: str) -> set[str]:
-    """The numbers a source spells out ("twelve for the Base version, and twenty four for the Large"). Read on the
-    source side only: an answer's "12" is what the source's "twelve" says; an answer's "one of the ..." is no claim."""
-    out = set()
-    for m in _SPELLED.finditer(text):
-        tens, unit, alone = (g.lower() if g else g for g in m.groups())
-        out.add(str(lexicon.TENS[tens] + (lexicon.ONES[unit] if unit else 0)) if tens else str(lexicon.ONES[alone]))
-    return out
-
-
-def gives_a_value(text: str) -> bool:
-    """The text states some amount: a number (not a year, not the 3 of a name like GPT-3) or a number word ("two
-    hidden layers", "a third")."""
-    text = re.sub(r"\b[A-Za-z][\w.]*-[\w.-]*\d[\w.-]*", " ", text)
-    text = re.sub(r"\b\w*[A-Za-z]\w*\d\w*[A-Za-z]\w*", " ", text)  # "3Blue1Brown", "Qwen2.5-Coder": names too
-    return bool(stated_numbers(text) or _NUMBER_WORDS.search(text))
 
 
 _WH_NOUN = re.compile(

@@ -9,16 +9,16 @@ from collections.abc import Callable
 
 from rag_service.answer.checks import Finding
 from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentences, split_sentences
-from rag_service.answer.frame import specific_terms
 from rag_service.answer.grounding import GroundingChecker
-from rag_service.answer.names import coined_names
 from rag_service.answer.payload import foreign
-from rag_service.answer.values import gives_a_value, is_number_dump
-from rag_service.text.numbers import is_number, numbers
+from rag_service.answer.values import is_number_dump
+from rag_service.text.names import coined_names, specific_terms
+from rag_service.text.numbers import gives_a_value, is_number, numbers
 from rag_service.text.regions import LIST_MARKER
 from rag_service.types import ScoredChunk
 
 Dropped = tuple[str, Finding]  # a sentence taken out of an answer, and why
+Coined = dict[str, tuple[str, ...]]  # paper id -> the names it coins
 
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
 # a reference in parentheses: "(Aghajanyan et al., 2020)", "(Wei and Zhou, 2022)", "(2023)"
@@ -44,7 +44,7 @@ class Verifier:
         # a copy: one context holds this share of a sentence's words while what it cites holds at most cited_share
         self.copy_share, self.cited_share = 0.9, 0.6
 
-    def coined(self, hits: list[ScoredChunk]) -> dict[str, tuple[str, ...]]:
+    def coined(self, hits: list[ScoredChunk]) -> Coined:
         """Paper id -> the names it coins, for the papers among the hits: read once per answer, not per sentence."""
         if self.paper_cards is None:
             return {}
@@ -52,7 +52,7 @@ class Verifier:
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
         return {p: coined_names(cards[p]) for p in papers if p and p in cards}
 
-    def _headed(self, hits: list[ScoredChunk], coined: dict[str, tuple[str, ...]]) -> str:
+    def _headed(self, hits: list[ScoredChunk], coined: Coined) -> str:
         """The contexts as indexed, heading path or paper title first (a claim may name what only the heading says);
         a cited paper page also carries the names its paper coins and the question's names its window holds beyond
         the clipped part, names only: they bring no number."""
@@ -109,16 +109,37 @@ class Verifier:
             for line in split_sentences(text)
         )
 
-    def claims_hold(self, sentence: str, joint: str, is_paper: bool, question: str = "") -> bool:
-        """The passage(s) hold the sentence's numbers and names; an own-work claim needs a note among them."""
-        return not self.grounding.claim_problems(sentence, joint, is_paper, question)
-
-    def entails(self, sentence: str, joint: str, is_paper: bool, question: str = "", headed: str | None = None) -> bool:
+    def entails(self, sentence: str, joint: str, is_paper: bool, question: str = "") -> bool:
         """The one definition of "these passages say this sentence": support score at the threshold and the claims
-        hold (against ``headed``, the passages with their heading paths, when given). Used for key repair here and
-        as ALCE's judge in eval."""
-        return self.checker.support(sentence, joint).score >= self.threshold and self.claims_hold(
-            sentence, headed or joint, is_paper, question
+        hold (its numbers and names; an own-work claim needs a note). ALCE's judge in eval."""
+        return self.checker.support(sentence, joint).score >= self.threshold and not self.grounding.claim_problems(
+            sentence, joint, is_paper, question
+        )
+
+    def findings(
+        self,
+        sentence: str,
+        ctx: list[ScoredChunk],
+        question: str,
+        coined: Coined,
+        short: bool = False,
+    ) -> list[Finding]:
+        """What every claim check finds wrong with the sentence against the contexts it cites, read together (ALCE's
+        joint support). A list item or fragment (``short``) is checked for its language, numbers and names only."""
+        checks = self.grounding.checks
+        if foreign(sentence, question, self.grounding.common) and (
+            other := checks.find("language", "not in the language of the question")
+        ):
+            return other
+        if not short and is_number_dump(sentence) and (dump := checks.find("number_dump", "numbers strung together")):
+            return dump
+        found = self.grounding.claim_problems(sentence, self._headed(ctx, coined), _all_papers(ctx), question)
+        if short:
+            return found
+        return (
+            found
+            + self.grounding.unbound_numbers(sentence, ctx, question)
+            + self.grounding.unowned_numbers(sentence, ctx, question)
         )
 
     def check_claims(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, list[Dropped], bool]:
@@ -128,7 +149,6 @@ class Verifier:
         found: list[Dropped] = []
         main_failed = False
         coined = self.coined(hits)
-        checks = self.grounding.checks
         for i, raw in enumerate(split_sentences(text)):
             parsed = cited_sentences(raw)
             if len(parsed) != 1 or not re.search(r"[^\W\d_]", parsed[0].text):  # a list number alone says nothing
@@ -136,36 +156,13 @@ class Verifier:
             sent = parsed[0]
             cited = [hits[n - 1] for n in sent.keys if 0 < n <= len(hits)]
             short = len(sent.text.split()) < 3  # a list item or a fragment: only its numbers and names are checked
-            if foreign(sent.text, question, self.grounding.common) and (
-                other := checks.find("language", "not in the language of the question")
-            ):
-                found.append((sent.text, other[0]))
-                text = text.replace(raw, "", 1)
-                main_failed = main_failed or (i == 0 and not short)
-                continue
-
-            def problems(ctx: list[ScoredChunk], sentence: str = sent.text, short: bool = short) -> list[Finding]:
-                if short:
-                    return self.grounding.claim_problems(
-                        sentence, self._headed(ctx, coined), _all_papers(ctx), question
-                    )
-                if is_number_dump(sentence):
-                    dump = self.grounding.checks.find("number_dump", "a table's numbers strung together")
-                    if dump:
-                        return dump
-                return (
-                    self.grounding.claim_problems(sentence, self._headed(ctx, coined), _all_papers(ctx), question)
-                    + self.grounding.unbound_numbers(sentence, ctx, question)
-                    + self.grounding.unowned_numbers(sentence, ctx, question)
-                )
-
             # cited: what it cites, together, must hold it (ALCE's joint support); uncited: some context must
             if cited:
-                failing = problems(cited)
+                failing = self.findings(sent.text, cited, question, coined, short)
             else:  # the first context that holds it ends the search; none: the first one's finding
                 failing = []
                 for h in hits:
-                    if not (found_here := problems([h])):
+                    if not (found_here := self.findings(sent.text, [h], question, coined, short)):
                         failing = []
                         break
                     failing = failing or found_here
@@ -204,18 +201,12 @@ class Verifier:
             text = text.replace(raw, "", 1)
         return _tidy(text), [(cited_sentences(raw)[0].text, f) for raw, f in gone]
 
-    def _passes(
-        self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int], coined: dict[str, tuple[str, ...]]
-    ) -> bool:
-        """The cited contexts, together, support the sentence and hold its numbers and names (the test check_claims
-        applies afterwards, so a sentence is never re-cited to a context that then fails it)."""
+    def _passes(self, hits: list[ScoredChunk], question: str, sentence: str, keys: list[int], coined: Coined) -> bool:
+        """The cited contexts, together, support the sentence and pass the claim checks (the test check_claims applies
+        afterwards, so a sentence is never re-cited to a context that then fails it)."""
         cited = [hits[n - 1] for n in keys]
-        return self.entails(
-            sentence, _text(cited), _all_papers(cited), question, headed=self._headed(cited, coined)
-        ) and not (
-            self.grounding.unbound_numbers(sentence, cited, question)
-            or self.grounding.unowned_numbers(sentence, cited, question)
-        )
+        support = self.checker.support(sentence, _text(cited)).score
+        return support >= self.threshold and not self.findings(sentence, cited, question, coined)
 
     def recite(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Each sentence cited to where it is said, so its deep link opens there. A small model numbers a true sentence

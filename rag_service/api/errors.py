@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag_service.api.admission import BusyError
 from rag_service.llm.backends import LLMUnavailableError
+from rag_service.reader import PageOutOfRangeError, PaperNotFoundError
 from rag_service.types import BadRequestError
 
 log = logging.getLogger("notes_rag.api")
@@ -45,6 +46,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LLMUnavailableError)
     async def no_llm(_: Request, exc: LLMUnavailableError) -> JSONResponse:
         return _json(503, "llm_unavailable", str(exc))
+
+    @app.exception_handler(PaperNotFoundError)
+    async def no_paper(_: Request, exc: PaperNotFoundError) -> JSONResponse:
+        return _json(404, "paper_not_found", str(exc))
+
+    @app.exception_handler(PageOutOfRangeError)
+    async def no_page(_: Request, exc: PageOutOfRangeError) -> JSONResponse:
+        return _json(404, "page_not_found", str(exc))
 
     @app.exception_handler(BusyError)
     async def busy(_: Request, exc: BusyError) -> JSONResponse:

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from rag_service.api.admission import Admission
 from rag_service.api.deps import McpKeyMiddleware, require_key
 from rag_service.api.errors import RequestIdMiddleware, install_error_handlers
-from rag_service.api.routes import chat, health, openai, search, sources
+from rag_service.api.routes import chat, health, openai, papers, search, sources
 from rag_service.api.schemas import ERROR_RESPONSES
 from rag_service.app import Services, build_services
 from rag_service.mcp_server import build_mcp
@@ -49,7 +49,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.admission = Admission(settings.api, settings.llm)
     install_error_handlers(app)
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES)
-    for module in (search, chat, sources, openai):
+    for module in (search, chat, sources, papers, openai):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)
@@ -71,5 +71,10 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/papers/{paper_id}", include_in_schema=False)
+    def reader_page(paper_id: str) -> FileResponse:
+        """The local reader (reader.js reads the paper, ?page=N and ?hl=<quote> from its address)."""
+        return FileResponse(STATIC / "reader.html")
 
     return app

@@ -133,3 +133,20 @@ class SourceInfo(BaseModel):
 
 class SourcesResponse(BaseModel):
     sources: list[SourceInfo]
+
+
+class HighlightBox(BaseModel):
+    """A marked run of words, as fractions of the page's width and height from its top-left corner."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class Highlight(BaseModel):
+    paper_id: str
+    page: int = Field(description="1-based page the boxes are on.")
+    pages: int = Field(description="Pages of the paper.")
+    found: float = Field(description="Share of the quote's words marked on this page (the rest may be on the next).")
+    boxes: list[HighlightBox]

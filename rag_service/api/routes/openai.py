@@ -95,8 +95,20 @@ def _tail(answer: Answer) -> str:
     if answer.refused:
         lines += ["", "Closest sources:"] + [f"- [{r.source.label()}]({r.source.url})" for r in answer.related]
     elif answer.citations:
-        lines += ["", "Sources:"] + [f"{c.n}. [{c.source.label()}]({c.source.url})" for c in answer.citations]
+        lines += ["", "Sources:"] + [
+            f"{c.n}. [{c.source.label()}]({c.source.url})"
+            + (f" (local reader: {c.source.local_url})" if c.source.local_url else "")
+            for c in answer.citations
+        ]
     return "\n".join(lines)
+
+
+def _absolute(answer: Answer, base: str) -> Answer:
+    """A client of the wire format is no page of this server: the local reader's links carry its address."""
+    for c in answer.citations:
+        if c.source.local_url and c.source.local_url.startswith("/"):
+            c.source.local_url = base.rstrip("/") + c.source.local_url
+    return answer
 
 
 def _extra(answer: Answer) -> dict[str, Any]:
@@ -116,9 +128,10 @@ def chat_completions(
     check_length(question, services, "messages[-1].content")
     events = services.pipeline.stream(question, history)
     ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+    base = str(request.base_url)
     if not body.stream:
         with admission.slot():
-            answer = link_answer(next(e.data for e in events if e.kind == "answer"), services.settings)
+            answer = _absolute(link_answer(next(e.data for e in events if e.kind == "answer"), services.settings), base)
         return {
             "id": ident,
             "object": "chat.completion",
@@ -161,7 +174,7 @@ def chat_completions(
                 streamed = True
                 yield chunk({"content": event.data})
             elif event.kind == "answer":
-                answer = link_answer(event.data, services.settings)
+                answer = _absolute(link_answer(event.data, services.settings), base)
                 # the tokens are already on screen: what the check decided comes after them
                 if answer.refused:
                     head = answer.answer if not streamed else "\n\n" + answer.answer

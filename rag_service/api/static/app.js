@@ -29,6 +29,12 @@ function label(src) {
   return [src.file].concat(src.heading_path || []).join(" › ");
 }
 
+// where a source opens: a paper in this server's reader (the page, the quoted span marked), a note at its heading
+function href(source, quote) {
+  if (!source.local_url) return source.url || "#";
+  return quote ? `${source.local_url}&hl=${encodeURIComponent(quote.slice(0, 400))}` : source.local_url;
+}
+
 // ---- API key: asked once (when the server answers 401), kept in this tab's session storage -----------------
 function headers() {
   const h = {"Content-Type": "application/json"};
@@ -74,7 +80,7 @@ document.addEventListener("keydown", (e) => { if (e.key === "Escape") hideTip();
 function chip(n, citation) {
   const a = el("a", {
     class: "chip" + (citation.supported ? "" : " unsupported"),
-    href: citation.source.url || "#", target: "_blank", rel: "noopener", "data-n": n, "aria-describedby": "tip",
+    href: href(citation.source), target: "_blank", rel: "noopener", "data-n": n, "aria-describedby": "tip",
     "aria-label": `source ${n}: ${label(citation.source)}${citation.supported ? "" : " (not supported)"}`,
   }, String(n));
   a._citation = citation;
@@ -95,8 +101,16 @@ function renderAnswer(box, answer) {
 
 function sourcesList(title, items) {
   return el("div", {class: "passages"}, el("h3", {}, title),
-    el("ol", {}, items.map(({n, source}) => el("li", {value: n},
-      el("a", {href: source.url || "#", target: "_blank", rel: "noopener"}, label(source))))));
+    el("ol", {}, items.map(({n, source, text}) => el("li", {value: n},
+      el("a", {href: href(source, text && firstSentence(text)), target: "_blank", rel: "noopener"}, label(source)),
+      // the paper's own address stays as the external link
+      source.local_url && source.url ? [" ", el("a", {class: "external", href: source.url, target: "_blank",
+        rel: "noopener", "aria-label": `${label(source)} at its publisher`}, "↗")] : []))));
+}
+
+function firstSentence(text) {
+  const m = text.replace(/\s+/g, " ").match(/^.{40,300}?[.!?](?=\s|$)/);
+  return m ? m[0] : text.slice(0, 300);
 }
 
 const REASONS = {
@@ -148,7 +162,8 @@ async function ask(question) {
         turn.dataset.quoteMs = String(performance.now() - t0);
         const where = data.source.type === "paper" ? "In the paper" : "In your notes";
         turn.insertBefore(el("blockquote", {class: "first-quote"}, `${where}: “${data.text}” `,
-          el("a", {class: "chip", href: data.source.url || "#", target: "_blank", rel: "noopener"}, String(data.n))), box);
+          el("a", {class: "chip", href: href(data.source, data.text), target: "_blank", rel: "noopener"},
+            String(data.n))), box);
       } else if (event === "token") {
         if (!turn.dataset.firstTokenMs) turn.dataset.firstTokenMs = String(performance.now() - t0);
         box.append(data.text);
@@ -230,7 +245,10 @@ async function loadSources() {
     `${sources.reduce((a, s) => a + s.chunks, 0)} chunks.`;
   const titles = Object.fromEntries(sources.map((s) => [s.key.replace(/^paper:/, ""), s.title || s.key]));
   tbody.replaceChildren(...sources.map((s) => el("tr", {"data-key": s.key},
-    el("td", {}, s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key, flaggedList(s.flagged || [])),
+    el("td", {}, s.type === "paper"  // a paper opens in the local reader
+      ? el("a", {href: `/papers/${encodeURIComponent(s.key.replace(/^paper:/, "")).replace(/%3A/g, ":")}?page=1`,
+                 target: "_blank", rel: "noopener"}, s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key)
+      : (s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key), flaggedList(s.flagged || [])),
     el("td", {}, s.type),
     el("td", {}, String(s.chunks)),
     el("td", {class: "links"}, s.type === "note"

@@ -1,4 +1,5 @@
-"""English word lists the answer step reads, as data in one place (no list here names a file or a question)."""
+"""English word lists, as data in one place (no list here names a file or a question): what the question parser,
+the claim checks and the output filters read."""
 
 from __future__ import annotations
 
