@@ -24,7 +24,7 @@ from rag_service.offline import ensure_offline_env  # noqa: E402
 ensure_offline_env()
 
 from eval.dataset import DEFAULT_GOLDEN, PAPERS_QA, load_golden  # noqa: E402
-from rag_service.index.store import open_index  # noqa: E402
+from rag_service.index.store import HybridIndex, open_index  # noqa: E402
 from rag_service.retrieval.hybrid import HybridRetriever  # noqa: E402
 from rag_service.settings import Settings  # noqa: E402
 
@@ -67,7 +67,29 @@ def main() -> None:
         n = len(items)
         print(f"{name:7} n={n:3}  " + "  ".join(f"{k}={v}/{n}" for k, v in agg.items()) + f"  mrr={rr / n:.3f}")
     print(f"retrieval p50 {statistics.median(latency):.1f} ms over {len(latency)} queries")
+    tables_found(index, settings)
     index.close()
+
+
+def tables_found(index: HybridIndex, settings: Settings) -> None:
+    """Per indexed paper: tables read as rows (ingest/pdf_tables.py) against the tables its captions announce."""
+    from ingest.pdf import load_pdf
+    from ingest.pdf_tables import CAPTION, find_tables
+    from rag_service.reader import PaperNotFoundError, pdf_path
+
+    found = present = 0
+    for source in index.sources():
+        if source["type"] != "paper":
+            continue
+        try:
+            raw = load_pdf(pdf_path(index, settings, source["key"].removeprefix("paper:")))
+        except PaperNotFoundError:
+            continue
+        labels = {m.group(1) for ln in raw.lines if (m := CAPTION.match(ln.text))}
+        tables = find_tables(raw.lines)
+        found, present = found + len(tables), present + len(labels)
+        print(f"   tables {source['key']}: {len(tables)} of {len(labels)} read as rows")
+    print(f"tables read as rows: {found} of {present} announced by a caption")
 
 
 if __name__ == "__main__":

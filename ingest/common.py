@@ -17,6 +17,9 @@ from rag_service.types import Chunk
 # 4: chunk ids hash the source metadata too; 5: a markdown table is one unit, BM25 splits snake_case identifiers;
 # 6: passage vectors are stored with the chunks (same chunks and ids: the re-run only adds them)
 CHUNKER_VERSION = "6"
+# The paper table reader's version, in the papers' signature only while chunking.paper_tables is on (a note is never
+# re-chunked for it). 1: tables found from their captions, rows under their column names (ingest/pdf_tables.py)
+TABLES_VERSION = "1"
 
 
 @dataclass
@@ -31,7 +34,9 @@ def config_signature(settings: Settings, kind: str = "note") -> str:
     """What a source's chunks depend on besides its bytes: chunker version, embedding model, chunk sizes."""
     c = settings.chunking
     sizes = (c.paper_max_tokens, c.paper_overlap_tokens) if kind == "paper" else (c.max_tokens, c.overlap_tokens)
-    return f"{CHUNKER_VERSION}:{kind}:{settings.embedding.model}:{sizes[0]}:{sizes[1]}"
+    signature = f"{CHUNKER_VERSION}:{kind}:{settings.embedding.model}:{sizes[0]}:{sizes[1]}"
+    # turning tables on (or off) re-chunks the papers, nothing else
+    return f"{signature}:tables{TABLES_VERSION}" if kind == "paper" and c.paper_tables else signature
 
 
 def content_hash(data: bytes, signature: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.pdf import Line, PdfError, RawPdf, join_lines, load_pdf, repair_text
+from ingest.pdf_tables import Table, find_tables
 
 __all__ = ["Para", "PaperSection", "PdfDoc", "PdfError", "read_pdf"]
 
@@ -71,6 +72,7 @@ class PdfDoc:
     sections: list[PaperSection]
     pages: list[str]
     hidden: list[tuple[int, str]] = field(default_factory=list)  # (page, text) no reader sees: not indexed
+    tables: list[Table] = field(default_factory=list)  # found from their captions, read as rows
 
 
 def _body_size(lines: list[Line]) -> float:
@@ -212,7 +214,15 @@ def structure(raw: RawPdf) -> PdfDoc:
     sections = [_merge_fragments(s) for s in sections if s.paras]
     abstract = " ".join(p.text for s in sections if s.part == "abstract" for p in s.paras) or None
     pages = _pages(sections, raw)
-    return PdfDoc(title=title, authors=authors, abstract=abstract, sections=sections, pages=pages, hidden=raw.hidden)
+    return PdfDoc(
+        title=title,
+        authors=authors,
+        abstract=abstract,
+        sections=sections,
+        pages=pages,
+        hidden=raw.hidden,
+        tables=find_tables(raw.lines),
+    )
 
 
 def _toc_lines(lines: list[Line], body: float) -> set[int]:

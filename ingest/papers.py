@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from rag_service.settings import PapersSettings
+from rag_service.settings import PapersSettings, cache_name
 
 PDF_MAGIC = b"%PDF"
 _ARXIV_FILE = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
@@ -27,11 +27,6 @@ class Resolved:
     path: Path | None
     status: str  # cached | papers-dir | fetched | failed | unavailable | file
     reason: str | None = None
-
-
-def cache_name(paper_id: str) -> str:
-    """File name of a paper in the cache: the id with ':' and '/' made safe."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", paper_id) + ".pdf"
 
 
 def arxiv_id_of(path: Path) -> str | None:

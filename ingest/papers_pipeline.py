@@ -120,6 +120,7 @@ def ingest_papers(
             settings.chunking.paper_max_tokens,
             settings.chunking.paper_overlap_tokens,
             index.embedder.count_tokens,
+            tables=settings.chunking.paper_tables,
         )
         meta |= {"title": title, "pages": len(doc.pages), "sha256": hashlib.sha256(data).hexdigest()}
         # what is addressed to an assistant, and what no reader sees, listed like a note's flags (line: the page)

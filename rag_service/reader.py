@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.papers import cache_name
 from rag_service.index.store import HybridIndex
-from rag_service.settings import Settings
+from rag_service.settings import Settings, cache_name
 
 _TOKEN = re.compile(r"[^\W_]+", re.U)
 # PDFium keeps process-wide state and is not thread-safe (pypdfium2's docs): one page is rendered at a time, whatever
 # thread FastAPI runs the request on
 _PDFIUM = threading.Lock()
+_EDGE = 15  # words of a running header or footer (title, page number) between a page's edge and its text
 
 
 class PaperNotFoundError(LookupError):
@@ -49,10 +49,13 @@ class Word:
 
 @dataclass(frozen=True)
 class Page:
-    """A page's size in points and its words in reading order (pdfminer's layout)."""
+    """A page's shown area (its crop box, in PDF points: what the rendered image covers) and its words in reading
+    order (pdfminer's layout)."""
 
-    width: float
-    height: float
+    left: float
+    bottom: float
+    right: float
+    top: float
     words: tuple[Word, ...]
 
 
@@ -84,6 +87,9 @@ def _sha256_cached(path: str, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+MAX_PIXELS = 12_000_000  # a page image is never larger (a narrow, very tall page would otherwise be any size)
+
+
 def page_count(path: Path) -> int:
     """Pages of the PDF."""
     import pypdfium2 as pdfium
@@ -96,34 +102,58 @@ def page_count(path: Path) -> int:
             pdf.close()
 
 
-def render_png(path: Path, page: int, width: int) -> bytes:
-    """Page ``page`` (1-based) as a PNG ``width`` pixels wide."""
+def _check_page(page: int, pages: int) -> None:
+    if not 1 <= page <= pages:
+        raise PageOutOfRangeError(f"page {page}: the paper has {pages} pages")
+
+
+def render_png(path: Path, page: int, width: int) -> tuple[bytes, int]:
+    """Page ``page`` (1-based) as a PNG ``width`` pixels wide (less for a page so tall it would pass MAX_PIXELS),
+    and the paper's page count."""
     import pypdfium2 as pdfium
 
     with _PDFIUM:
         pdf = pdfium.PdfDocument(path)
         try:
-            if not 1 <= page <= len(pdf):
-                raise PageOutOfRangeError(f"page {page}: the paper has {len(pdf)} pages")
+            _check_page(page, len(pdf))
             pdf_page = pdf[page - 1]
+            w, h = pdf_page.get_size()  # the crop box, what pdfium renders
+            scale = min(width / w, (MAX_PIXELS / (w * h)) ** 0.5)
             out = io.BytesIO()  # encoded before the document closes: the image shares the bitmap's memory
-            pdf_page.render(scale=width / pdf_page.get_width()).to_pil().save(out, format="PNG", optimize=False)
-            return out.getvalue()
+            pdf_page.render(scale=scale).to_pil().save(out, format="PNG", optimize=False)
+            return out.getvalue(), len(pdf)
         finally:
             pdf.close()
 
 
-@lru_cache(maxsize=32)
+def _crop_box(path: Path, page: int) -> tuple[float, float, float, float]:
+    """The page's crop box (left, bottom, right, top), which the rendered image shows."""
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        pdf = pdfium.PdfDocument(path)
+        try:
+            _check_page(page, len(pdf))
+            left, bottom, right, top = pdf[page - 1].get_cropbox()
+            return float(left), float(bottom), float(right), float(top)
+        finally:
+            pdf.close()
+
+
 def read_page(path: Path, page: int) -> Page:
     """The words of page ``page`` (1-based) with their boxes, from pdfminer's characters (the text the index holds
-    was read from the same characters)."""
+    was read from the same characters); cached per file version."""
+    stat = path.stat()
+    return _read_page(str(path), page, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
-    pages = list(extract_pages(path, page_numbers=[page - 1], laparams=LAParams()))
-    if not pages:
-        raise PageOutOfRangeError(f"page {page}: the paper has fewer pages")
-    layout = pages[0]
+    crop = _crop_box(Path(path), page)
+    layout = next(iter(extract_pages(path, page_numbers=[page - 1], laparams=LAParams())))
     words: list[Word] = []
     for box in layout:
         if not isinstance(box, LTTextContainer):
@@ -148,7 +178,7 @@ def read_page(path: Path, page: int) -> Page:
                         )
                     )
                     current = []
-    return Page(layout.width, layout.height, tuple(words))
+    return Page(*crop, tuple(words))
 
 
 def tokens(text: str) -> list[str]:
@@ -177,7 +207,7 @@ def locate(page: Page, quote: str) -> tuple[list[Word], float]:
     best: tuple[int, list[difflib.Match]] = (0, [])
     real = [b for b in blocks if b.size]
     for i, first in enumerate(real):
-        run = [b for b in real[i:] if b.b - first.b <= 2 * len(want) and b.a >= first.a]
+        run = [b for b in real[i:] if b.b - first.b <= 2 * len(want)]
         matched = sum(b.size for b in run)
         if matched > best[0]:
             best = (matched, run)
@@ -186,8 +216,8 @@ def locate(page: Page, quote: str) -> tuple[list[Word], float]:
     # they sit where a quote split by the page break would: the page's last words holding the quote's start, or its
     # first words holding the quote's end
     at_break = bool(run) and (
-        (run[-1].b + run[-1].size >= len(flat) - 2 and run[0].a <= 1)
-        or (run[0].b <= 2 and run[-1].a + run[-1].size >= len(want) - 1)
+        (run[-1].b + run[-1].size >= len(flat) - _EDGE and run[0].a <= 1)
+        or (run[0].b <= _EDGE and run[-1].a + run[-1].size >= len(want) - 1)
     )
     if matched < min(3, len(want)) or (matched < 2 / 3 * len(want) and not at_break):
         return [], 0.0
@@ -196,15 +226,16 @@ def locate(page: Page, quote: str) -> tuple[list[Word], float]:
 
 
 def boxes(page: Page, words: list[Word]) -> list[dict[str, float]]:
-    """The matched words merged into one box per line run, as fractions of the page (top-left origin), so a page
-    image of any width draws them."""
+    """The matched words merged into one box per line run, as fractions of the shown page (its crop box, top-left
+    origin), so a page image of any width draws them."""
+    width, height = page.right - page.left, page.top - page.bottom
     out: list[dict[str, float]] = []
     for w in words:
         box = {
-            "x0": w.x0 / page.width,
-            "y0": 1 - w.y1 / page.height,
-            "x1": w.x1 / page.width,
-            "y1": 1 - w.y0 / page.height,
+            "x0": (w.x0 - page.left) / width,
+            "y0": (page.top - w.y1) / height,
+            "x1": (w.x1 - page.left) / width,
+            "y1": (page.top - w.y0) / height,
         }
         last = out[-1] if out else None
         same_line = last is not None and abs(last["y0"] - box["y0"]) < 0.004 and 0 <= box["x0"] - last["x1"] < 0.03

@@ -15,13 +15,13 @@ import pytest
 
 from ingest.chunk_papers import chunk_paper
 from ingest.paper_structure import PdfError, read_pdf
-from ingest.papers import FetchError, cache_name, download, resolve_papers, scan_papers_dir
+from ingest.papers import FetchError, download, resolve_papers, scan_papers_dir
 from ingest.pdf import join_lines
 from ingest.pipeline import run
 from rag_service.index.embedder import Embedder
 from rag_service.index.store import HybridIndex
 from rag_service.retrieval.hybrid import HybridRetriever
-from rag_service.settings import PapersSettings
+from rag_service.settings import PapersSettings, cache_name
 from tests.conftest import PAPERS, make_settings
 
 PAGES = {

@@ -45,6 +45,16 @@ def test_the_pdf_a_page_and_a_quote_marked_on_it(client: TestClient) -> None:
     assert elsewhere["boxes"] == [] and elsewhere["found"] == 0
 
 
+def test_papers_need_the_api_key_when_one_is_set(full_index: HybridIndex) -> None:
+    settings = full_index.settings.model_copy(update={"llm": "extractive", "api_key": "s3cret"})
+    with TestClient(create_app(settings, build_services(settings, index=full_index)), base_url="http://127.0.0.1") as c:
+        assert c.get(f"/v1/papers/{LORA}/pdf").status_code == 401
+        assert c.get(f"/v1/papers/{LORA}/pages/6.png").status_code == 401
+        shown = c.get(f"/v1/papers/{LORA}/pages/6.png", headers={"Authorization": "Bearer s3cret"})
+        assert shown.status_code == 200 and shown.headers["x-page-count"] == "26"
+        assert c.get(f"/papers/{LORA}?page=6").status_code == 200  # the page itself holds no paper data
+
+
 def test_unknown_paper_or_page_is_a_clear_404(client: TestClient) -> None:
     missing = client.get("/v1/papers/9999.99999/pdf")
     assert missing.status_code == 404 and missing.json()["error"] == "paper_not_found"
@@ -88,10 +98,16 @@ def test_only_the_indexed_bytes_inside_their_folder_are_served(tmp_path: Path) -
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     index: Any = _MetaOnly({"file": str(pdf), "root": str(root), "sha256": digest})
     assert reader.pdf_path(index, settings, "x") == pdf.resolve()
-    # a file recorded outside its folder is not served
+    # a file recorded outside its folder is not served, though it exists and holds the indexed bytes
+    elsewhere = tmp_path / "elsewhere.pdf"
+    shutil.copy(pdf, elsewhere)
     outside: Any = _MetaOnly({"file": str(root / ".." / "elsewhere.pdf"), "root": str(root), "sha256": digest})
     with pytest.raises(reader.PaperNotFoundError, match="no longer"):
         reader.pdf_path(outside, settings, "x")
+    (root / "link.pdf").symlink_to(elsewhere)  # nor through a link inside the folder pointing out of it
+    linked: Any = _MetaOnly({"file": str(root / "link.pdf"), "root": str(root), "sha256": digest})
+    with pytest.raises(reader.PaperNotFoundError, match="no longer"):
+        reader.pdf_path(linked, settings, "x")
     # the file changed since ingest: not what the index quotes
     pdf.write_bytes(pdf.read_bytes() + b"\n%%")
     with pytest.raises(reader.PaperNotFoundError, match="changed since"):
@@ -101,13 +117,14 @@ def test_only_the_indexed_bytes_inside_their_folder_are_served(tmp_path: Path) -
 
 
 def _page(*lines: str) -> reader.Page:
+    """A page of the given lines, 20 points apart, 8 points a letter (its crop box: 600 x 800 points)."""
     words = []
     for i, line in enumerate(lines):
         x = 10.0
         for w in line.split():
             words.append(reader.Word(w, x, 700 - 20 * i, x + 8 * len(w), 710 - 20 * i))
             x += 8 * len(w) + 4
-    return reader.Page(600, 800, tuple(words))
+    return reader.Page(0, 0, 600, 800, tuple(words))
 
 
 def test_a_quote_is_located_across_lines_and_hyphens_and_split_at_a_page_break() -> None:
@@ -122,4 +139,4 @@ def test_a_quote_is_located_across_lines_and_hyphens_and_split_at_a_page_break()
     assert words and 0 < found < 0.5
     start_of_page = _page("on the next one. Then other text follows", "for a while")
     words, found = reader.locate(start_of_page, "the quoted sentence begins on one page and ends on the next one")
-    assert words and words[0].text == "on"
+    assert [w.text for w in words] == ["on", "the", "next", "one."] and 0 < found < 0.5

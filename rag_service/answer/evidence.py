@@ -50,6 +50,9 @@ SIGNALS = (
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
+# a paper's table is indexed under its label (ingest/pdf_tables.py): its rows carry their column names ("Quality
+# (Neg. Log Perp.) -1.716"), and a row is no prose to cut at an abbreviation's period
+_TABLE_LABEL = re.compile(r"^Table [A-Z]?\d+$")
 # 09/04/2024, 2024-04-09, 04/2024: the month of a date written in digits (either order of day and month)
 _DATE = re.compile(
     r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b|\b(\d{4})-(\d{1,2})(?:-\d{1,2})?\b|\b(\d{1,2})/(\d{4})\b"
@@ -133,6 +136,8 @@ class EvidenceMeter:
             heading = " › ".join([*([src.title] if src.title else []), *(src.heading_path or [])])
             if src.type == "note":
                 parts = [(r.sentence, r.frame[-300:]) for r in regions(hit.chunk.text)]
+            elif _TABLE_LABEL.match((src.heading_path or [""])[-1]):  # a paper's table: each row whole, with names
+                parts = [(line, "") for line in hit.chunk.text.splitlines() if line.strip()]
             else:
                 parts = [(sent, "") for sent in split_sentences(hit.chunk.text)]
             lead = "\n".join(hit.chunk.text.splitlines()[:2])  # a section's opening line: "Experiments of ...:"

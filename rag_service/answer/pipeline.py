@@ -33,21 +33,10 @@ from rag_service.llm.backends import LLMHandle
 from rag_service.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from rag_service.retrieval.window import clip_hit
 from rag_service.settings import Settings
+from rag_service.text import lexicon
 from rag_service.text.injection import as_data_hit
 from rag_service.text.names import specific_terms
 from rag_service.types import Answer, Citation, Message, Related, ScoredChunk
-
-_DECLINE = re.compile(
-    r"sources don.?t say|sources do not (say|answer|contain|mention)|not (mentioned|covered) in "
-    r"the sources|i (do not|don.?t) know|cannot answer",
-    re.I,
-)
-_FOLLOW_UP = re.compile(
-    r"^(and|also|what about|how about|but|so|then)\b|\b(it|its|that|this|those|these|they|them|"
-    r"their|the same|he|she)\b",
-    re.I,
-)
-
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _FAKE_FRAME = re.compile(r"^(\s*)(\[\d+\] \(|question:|sources:)", re.I | re.M)
@@ -115,7 +104,7 @@ class AnswerPipeline:
         """A standalone question: the LLM rewrites follow-ups when there is one; otherwise a follow-up (pronoun or
         'and ...') is prefixed with the previous user question so retrieval keeps its topic."""
         previous = [m.content for m in history if m.role == "user"]
-        if not previous or not _FOLLOW_UP.search(message):
+        if not previous or not lexicon.FOLLOW_UP.search(message):
             return message
         if self.llm is not None:
             from llama_index.core.llms import ChatMessage
@@ -245,7 +234,7 @@ class AnswerPipeline:
             return self._refusal(prep, "unsupported_claim" if main_failed else "no_support", timings, dropped)
         sentences, citations = self._citations(prep, text, model_keys, inferred)
         timings["check_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-        declined = bool(_DECLINE.search(text)) and not any(c.supported for c in citations)
+        declined = bool(lexicon.DECLINE.search(text)) and not any(c.supported for c in citations)
         if declined or not any(c.supported for c in citations):
             # An answer none of whose citations is supported by what it cites is not shown.
             return self._refusal(prep, "model_declined" if declined else "no_support", timings, dropped)

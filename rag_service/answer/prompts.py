@@ -38,7 +38,7 @@ NEAR_MISS = Prompt(
 # '<refusal>' if the sources don't answer" rule in the prompt it refused 3 of 3 answerable questions; without it, it
 # answered all three correctly. So the prompt does not ask the model to refuse: refusal is enforced around it, by the
 # evidence gate before generation (answer.min_evidence) and the citation support check after it. The model may still
-# decline on its own, which is detected (pipeline._DECLINE).
+# decline on its own, which is detected (lexicon.DECLINE).
 SYSTEM = Prompt(
     "system",
     "You answer questions using only the numbered sources the user gives. No outside knowledge. "

@@ -126,13 +126,23 @@ class Verifier:
     ) -> list[Finding]:
         """What every claim check finds wrong with the sentence against the contexts it cites, read together (ALCE's
         joint support). A list item or fragment (``short``) is checked for its language, numbers and names only."""
+        return self._whole(sentence, question, short) or self._claims(sentence, ctx, question, coined, short)
+
+    def _whole(self, sentence: str, question: str, short: bool) -> list[Finding]:
+        """The checks of the sentence alone, whatever it cites: its language, and a table's numbers strung together."""
         checks = self.grounding.checks
         if foreign(sentence, question, self.grounding.common) and (
             other := checks.find("language", "not in the language of the question")
         ):
             return other
-        if not short and is_number_dump(sentence) and (dump := checks.find("number_dump", "numbers strung together")):
-            return dump
+        if not short and is_number_dump(sentence):
+            return checks.find("number_dump", "a table's numbers strung together")
+        return []
+
+    def _claims(
+        self, sentence: str, ctx: list[ScoredChunk], question: str, coined: Coined, short: bool = False
+    ) -> list[Finding]:
+        """The checks of the sentence against the contexts: numbers, names, counts, own work, where a number sits."""
         found = self.grounding.claim_problems(sentence, self._headed(ctx, coined), _all_papers(ctx), question)
         if short:
             return found
@@ -160,8 +170,8 @@ class Verifier:
             if cited:
                 failing = self.findings(sent.text, cited, question, coined, short)
             else:  # the first context that holds it ends the search; none: the first one's finding
-                failing = []
-                for h in hits:
+                failing = self._whole(sent.text, question, short)
+                for h in [] if failing else hits:
                     if not (found_here := self.findings(sent.text, [h], question, coined, short)):
                         failing = []
                         break
@@ -206,7 +216,7 @@ class Verifier:
         afterwards, so a sentence is never re-cited to a context that then fails it)."""
         cited = [hits[n - 1] for n in keys]
         support = self.checker.support(sentence, _text(cited)).score
-        return support >= self.threshold and not self.findings(sentence, cited, question, coined)
+        return support >= self.threshold and not self._claims(sentence, cited, question, coined)
 
     def recite(self, hits: list[ScoredChunk], question: str, text: str) -> tuple[str, set[int]]:
         """Each sentence cited to where it is said, so its deep link opens there. A small model numbers a true sentence

@@ -124,6 +124,7 @@ class SourceInfo(BaseModel):
     chunks: int
     ingested_at: str | None = Field(default=None, description="When this source was last (re)indexed, UTC ISO 8601.")
     links_to: list[str] = Field(default_factory=list, description="Papers (ids) this note links, when indexed.")
+    local_url: str | None = Field(default=None, description="Papers: this server's reader on page 1.")
     linked_from: list[PaperLink] = Field(default_factory=list, description="Notes that link this paper.")
     flagged: list[FlaggedSpan] = Field(
         default_factory=list,

@@ -67,9 +67,28 @@ MONTH_NAMES = ("", *[next(k for k, v in MONTHS.items() if v == i) for i in range
 # Cardinals a source may spell out ("twenty four for the Large version")
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
 ONES = {w: i for i, w in enumerate(f"{_ONES} seventeen eighteen nineteen".split())}
-TENS = {
-    w: 10 * i for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
-}
+TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+TENS = {w: 10 * i for i, w in enumerate(TENS_WORDS, 2)}
+
+# Words that state an amount without digits ("two hidden layers", "a third"): an answer giving one gives a value
+AMOUNT_WORDS = (
+    *list(ONES)[1:13],
+    *TENS_WORDS,
+    *[
+        "hundreds?",
+        "thousands?",
+        "millions?",
+        "billions?",
+        "trillions?",
+        "half",
+        "third",
+        "quarter",
+        "twice",
+        "double",
+        "triple",
+        "dozens?",
+    ],
+)
 
 # English closed-class words of three letters or more: a sentence of six or more lowercase words without one is not
 # English prose (jargon notes keep "the", "and", "around"; German and Spanish sentences keep none)
@@ -83,3 +102,17 @@ FUNCTION_WORDS = frozenset(
 
 # Words that open an English question
 QUESTION_WORDS = frozenset(re.findall(r"\w+", "what which who whom whose when where why how does do did"))
+
+# A model saying the sources hold no answer (the answer step then refuses with its own words)
+DECLINE = re.compile(
+    r"sources don.?t say|sources do not (say|answer|contain|mention)|not (mentioned|covered) in "
+    r"the sources|i (do not|don.?t) know|cannot answer",
+    re.I,
+)
+
+# A message that leans on the one before it: opened by "and" / "what about", or pointing back ("it", "they")
+FOLLOW_UP = re.compile(
+    r"^(and|also|what about|how about|but|so|then)\b|\b(it|its|that|this|those|these|they|them|"
+    r"their|the same|he|she)\b",
+    re.I,
+)

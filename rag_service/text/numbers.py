@@ -1,5 +1,5 @@
 """Numbers as a text writes them, normalised so a claim and its source compare: "10,000" is 10000, "50k" is 50,000,
-"5 x 10^-3" is 5e-3, and a year is no recorded value."""
+"5 x 10^-3" is 5e-3, a source's "twenty four" is 24, and a year is no recorded value."""
 
 from __future__ import annotations
 
@@ -79,11 +79,7 @@ def is_number(text: str) -> bool:
     return NUMBER.fullmatch(text) is not None
 
 
-_NUMBER_WORDS = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"thousands?|millions?|billions?|trillions?|half|third|quarter|twice|double|triple|dozens?)\b",
-    re.I,
-)
+_NUMBER_WORDS = re.compile(rf"\b(?:{'|'.join(lexicon.AMOUNT_WORDS)})\b", re.I)
 
 
 _SPELLED = re.compile(

@@ -105,9 +105,10 @@ def _tail(answer: Answer) -> str:
 
 def _absolute(answer: Answer, base: str) -> Answer:
     """A client of the wire format is no page of this server: the local reader's links carry its address."""
-    for c in answer.citations:
-        if c.source.local_url and c.source.local_url.startswith("/"):
-            c.source.local_url = base.rstrip("/") + c.source.local_url
+    sources = [s for c in answer.citations for s in (c.source, *c.also_in)] + [r.source for r in answer.related]
+    for source in sources:
+        if source.local_url and source.local_url.startswith("/"):
+            source.local_url = base.rstrip("/") + source.local_url
     return answer
 
 

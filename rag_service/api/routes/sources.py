@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from rag_service.api.deps import ServicesDep
 from rag_service.api.schemas import FlaggedSpan, PaperLink, SourceInfo, SourcesResponse
+from rag_service.links import reader_url
 
 router = APIRouter(tags=["sources"])
 
@@ -32,6 +33,7 @@ def sources(services: ServicesDep) -> SourcesResponse:
             )
         else:
             pid = s["key"].removeprefix("paper:")
+            info.local_url = reader_url(pid, 1, services.settings)
             seen = set()
             for ln in links:
                 if ln["target"] == pid and (ln["source_key"], ln["heading"]) not in seen:

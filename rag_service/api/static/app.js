@@ -102,6 +102,7 @@ function renderAnswer(box, answer) {
 function sourcesList(title, items) {
   return el("div", {class: "passages"}, el("h3", {}, title),
     el("ol", {}, items.map(({n, source, text}) => el("li", {value: n},
+      // a paper's text here is already cut around its matched part: its first sentence is what it was found by
       el("a", {href: href(source, text && firstSentence(text)), target: "_blank", rel: "noopener"}, label(source)),
       // the paper's own address stays as the external link
       source.local_url && source.url ? [" ", el("a", {class: "external", href: source.url, target: "_blank",
@@ -245,9 +246,9 @@ async function loadSources() {
     `${sources.reduce((a, s) => a + s.chunks, 0)} chunks.`;
   const titles = Object.fromEntries(sources.map((s) => [s.key.replace(/^paper:/, ""), s.title || s.key]));
   tbody.replaceChildren(...sources.map((s) => el("tr", {"data-key": s.key},
-    el("td", {}, s.type === "paper"  // a paper opens in the local reader
-      ? el("a", {href: `/papers/${encodeURIComponent(s.key.replace(/^paper:/, "")).replace(/%3A/g, ":")}?page=1`,
-                 target: "_blank", rel: "noopener"}, s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key)
+    el("td", {}, s.local_url  // a paper opens in the local reader
+      ? el("a", {href: s.local_url, target: "_blank", rel: "noopener"},
+           s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key)
       : (s.title && s.title !== s.key ? `${s.title} (${s.key})` : s.key), flaggedList(s.flagged || [])),
     el("td", {}, s.type),
     el("td", {}, String(s.chunks)),

@@ -43,8 +43,9 @@ const base = `/v1/papers/${encodeURIComponent(paper)}`;
 async function showPage(n, marks) {
   const img = new Image();
   img.alt = `Page ${n} of ${paper}`;
-  const blob = await (await api(`${base}/pages/${n}.png`)).blob();
-  img.src = URL.createObjectURL(blob);
+  const resp = await api(`${base}/pages/${n}.png`);
+  pages = parseInt(resp.headers.get("X-Page-Count") || "0", 10) || pages;
+  img.src = URL.createObjectURL(await resp.blob());
   await img.decode();
   const figure = document.createElement("figure");
   figure.className = "page";
@@ -67,18 +68,28 @@ async function marksOn(n) {
   return (await api(`${base}/pages/${n}/highlight?q=${encodeURIComponent(quote)}`)).json();
 }
 
+let loading = 0;  // a newer load() makes an older one stop adding pages
+
 async function load() {
+  const mine = ++loading;
   $("#pages").replaceChildren();
   $("#status").textContent = "Loading…";
   document.body.dataset.ready = "false";
   try {
     const marks = await marksOn(page);
+    if (mine !== loading) return;
     if (marks) pages = marks.pages;
     const first = await showPage(page, marks);
-    // the quote goes on over the page break: the next page, with the rest of it marked
-    if (marks && marks.found < 0.95 && page < marks.pages) {
-      const rest = await marksOn(page + 1);
-      if (rest && rest.boxes.length) await showPage(page + 1, rest);
+    // a cited window may start a page or two before its quote, and a quote may run on over the page break: the
+    // following pages (up to 3) until the quote is all marked
+    let found = marks ? marks.found : 1;
+    for (let n = page + 1; found < 0.95 && n <= Math.min(page + 3, pages || page); n++) {
+      const rest = await marksOn(n);
+      if (mine !== loading) return;
+      if (rest && rest.boxes.length) {
+        await showPage(n, rest);
+        found += rest.found;
+      }
     }
     const marked = document.querySelector(".mark");
     (marked || first).scrollIntoView({block: "center"});
