@@ -63,9 +63,10 @@ def main() -> None:
         page = int(c["page"])  # type: ignore[call-overload]
         reader._read_page.cache_clear()  # noqa: SLF001 - cold: each page parsed anew
         t0 = time.perf_counter()
-        words, found = reader.locate(reader.read_page(path, page), str(c["text"]))
+        parsed = reader.read_page(path, page)
+        words, found = reader.locate(parsed, str(c["text"]))
         parse_ms.append((time.perf_counter() - t0) * 1000)
-        if found < 0.95 and page < reader.page_count(path):  # the rest of the quote over the page break
+        if found < 0.95 and page < parsed.pages:  # the rest of the quote over the page break
             rest, _ = reader.locate(reader.read_page(path, page + 1), str(c["text"]))
             words = words + rest
         # the quote's words inside the marked boxes, each counted once

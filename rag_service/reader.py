@@ -57,6 +57,7 @@ class Page:
     right: float
     top: float
     words: tuple[Word, ...]
+    pages: int = 0  # pages of the paper
 
 
 def pdf_path(index: HybridIndex, settings: Settings, paper_id: str) -> Path:
@@ -90,18 +91,6 @@ def _sha256_cached(path: str, mtime_ns: int, size: int) -> str:
 MAX_PIXELS = 12_000_000  # a page image is never larger (a narrow, very tall page would otherwise be any size)
 
 
-def page_count(path: Path) -> int:
-    """Pages of the PDF."""
-    import pypdfium2 as pdfium
-
-    with _PDFIUM:
-        pdf = pdfium.PdfDocument(path)
-        try:
-            return len(pdf)
-        finally:
-            pdf.close()
-
-
 def _check_page(page: int, pages: int) -> None:
     if not 1 <= page <= pages:
         raise PageOutOfRangeError(f"page {page}: the paper has {pages} pages")
@@ -126,8 +115,8 @@ def render_png(path: Path, page: int, width: int) -> tuple[bytes, int]:
             pdf.close()
 
 
-def _crop_box(path: Path, page: int) -> tuple[float, float, float, float]:
-    """The page's crop box (left, bottom, right, top), which the rendered image shows."""
+def _crop_box(path: Path, page: int) -> tuple[tuple[float, float, float, float], int]:
+    """The page's crop box (left, bottom, right, top), which the rendered image shows, and the paper's page count."""
     import pypdfium2 as pdfium
 
     with _PDFIUM:
@@ -135,7 +124,7 @@ def _crop_box(path: Path, page: int) -> tuple[float, float, float, float]:
         try:
             _check_page(page, len(pdf))
             left, bottom, right, top = pdf[page - 1].get_cropbox()
-            return float(left), float(bottom), float(right), float(top)
+            return (float(left), float(bottom), float(right), float(top)), len(pdf)
         finally:
             pdf.close()
 
@@ -152,7 +141,7 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
-    crop = _crop_box(Path(path), page)
+    crop, pages = _crop_box(Path(path), page)
     layout = next(iter(extract_pages(path, page_numbers=[page - 1], laparams=LAParams())))
     words: list[Word] = []
     for box in layout:
@@ -178,7 +167,7 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
                         )
                     )
                     current = []
-    return Page(*crop, tuple(words))
+    return Page(*crop, tuple(words), pages)
 
 
 def tokens(text: str) -> list[str]:

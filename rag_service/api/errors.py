@@ -34,36 +34,30 @@ def _json(status: int, kind: str, detail: str, rid: str | None = None) -> JSONRe
     return JSONResponse(status_code=status, content=body)
 
 
+# A domain error -> (status, kind); the body says what the error says
+_STATUS: tuple[tuple[type[Exception], int, str], ...] = (
+    (InputTooLongError, 413, "input_too_long"),
+    (NotReadyError, 503, "not_ready"),
+    (LLMUnavailableError, 503, "llm_unavailable"),
+    (PaperNotFoundError, 404, "paper_not_found"),
+    (PageOutOfRangeError, 404, "page_not_found"),
+    (BadRequestError, 422, "invalid_request"),
+)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(InputTooLongError)
-    async def too_long(_: Request, exc: InputTooLongError) -> JSONResponse:
-        return _json(413, "input_too_long", str(exc))
+    for error, status, kind in _STATUS:
 
-    @app.exception_handler(NotReadyError)
-    async def not_ready(_: Request, exc: NotReadyError) -> JSONResponse:
-        return _json(503, "not_ready", str(exc))
+        async def mapped(_: Request, exc: Exception, status: int = status, kind: str = kind) -> JSONResponse:
+            return _json(status, kind, str(exc))
 
-    @app.exception_handler(LLMUnavailableError)
-    async def no_llm(_: Request, exc: LLMUnavailableError) -> JSONResponse:
-        return _json(503, "llm_unavailable", str(exc))
-
-    @app.exception_handler(PaperNotFoundError)
-    async def no_paper(_: Request, exc: PaperNotFoundError) -> JSONResponse:
-        return _json(404, "paper_not_found", str(exc))
-
-    @app.exception_handler(PageOutOfRangeError)
-    async def no_page(_: Request, exc: PageOutOfRangeError) -> JSONResponse:
-        return _json(404, "page_not_found", str(exc))
+        app.add_exception_handler(error, mapped)
 
     @app.exception_handler(BusyError)
     async def busy(_: Request, exc: BusyError) -> JSONResponse:
         response = _json(503, "busy", str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-
-    @app.exception_handler(BadRequestError)
-    async def bad_request(_: Request, exc: BadRequestError) -> JSONResponse:
-        return _json(422, "invalid_request", str(exc))
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:

@@ -63,7 +63,7 @@ def highlight(
     return Highlight(
         paper_id=paper_id,
         page=page,
-        pages=reader.page_count(path),
+        pages=parsed.pages,
         found=round(found, 3),
         boxes=[HighlightBox(**b) for b in reader.boxes(parsed, words)],
     )

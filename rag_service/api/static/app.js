@@ -4,7 +4,6 @@
 const $ = (sel, root = document) => root.querySelector(sel);
 const log = $("#log");
 const tip = $("#tip");
-const KEY = "notes-rag-api-key";
 let history = [];
 
 function el(tag, attrs = {}, ...children) {
@@ -35,31 +34,8 @@ function href(source, quote) {
   return quote ? `${source.local_url}&hl=${encodeURIComponent(quote.slice(0, 400))}` : source.local_url;
 }
 
-// ---- API key: asked once (when the server answers 401), kept in this tab's session storage -----------------
-function headers() {
-  const h = {"Content-Type": "application/json"};
-  const key = sessionStorage.getItem(KEY);
-  if (key) h.Authorization = "Bearer " + key;
-  return h;
-}
-
-function askKey() {
-  const dialog = $("#key-dialog");
-  $("#key-input").value = sessionStorage.getItem(KEY) || "";
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => {
-      if (dialog.returnValue === "save") sessionStorage.setItem(KEY, $("#key-input").value.trim());
-      resolve(dialog.returnValue === "save");
-    }, {once: true});
-    dialog.showModal();
-  });
-}
-
-async function api(path, init = {}) {
-  let resp = await fetch(path, {...init, headers: headers()});
-  if (resp.status === 401 && await askKey()) resp = await fetch(path, {...init, headers: headers()});
-  return resp;
-}
+// the API, with the key (key.js) and a JSON body
+const api = (path, init = {}) => keyedFetch(path, init, {"Content-Type": "application/json"});
 
 // ---- the quote tooltip of a citation chip (hover or keyboard focus) ------------------------------------------
 function showTip(chip) {

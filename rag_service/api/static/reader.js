@@ -4,32 +4,14 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const KEY = "notes-rag-api-key";
 const params = new URLSearchParams(location.search);
 const paper = decodeURIComponent(location.pathname.replace(/^\/papers\//, ""));
 const quote = params.get("hl") || "";
 let page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
 let pages = null;
 
-function headers() {
-  const key = sessionStorage.getItem(KEY);
-  return key ? {Authorization: "Bearer " + key} : {};
-}
-
-function askKey() {
-  const dialog = $("#key-dialog");
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => {
-      if (dialog.returnValue === "save") sessionStorage.setItem(KEY, $("#key-input").value.trim());
-      resolve(dialog.returnValue === "save");
-    }, {once: true});
-    dialog.showModal();
-  });
-}
-
 async function api(path) {
-  let resp = await fetch(path, {headers: headers()});
-  if (resp.status === 401 && await askKey()) resp = await fetch(path, {headers: headers()});
+  const resp = await keyedFetch(path);  // key.js
   if (!resp.ok) {
     let detail = resp.statusText;
     try { detail = (await resp.json()).detail || detail; } catch (_) { /* not JSON */ }
