@@ -11,6 +11,7 @@ retrieval p50. Run the same script against an older checkout for before/after fi
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -72,7 +73,9 @@ def main() -> None:
 
 
 def tables_found(index: HybridIndex, settings: Settings) -> None:
-    """Per indexed paper: tables read as rows (ingest/pdf_tables.py) against the tables its captions announce."""
+    """Per indexed paper: tables read as rows (ingest/pdf_tables.py) against the tables its captions announce, and
+    the inline math written readably (rag_service/text/pdf_math.py): lines with a sub/superscript or an accent, and
+    glyphs left unread ("(cid:N)")."""
     from ingest.pdf import load_pdf
     from ingest.pdf_tables import CAPTION, find_tables
     from rag_service.reader import PaperNotFoundError, pdf_path
@@ -88,8 +91,16 @@ def tables_found(index: HybridIndex, settings: Settings) -> None:
         labels = {m.group(1) for ln in raw.lines if (m := CAPTION.match(ln.text))}
         tables = find_tables(raw.lines)
         found, present = found + len(tables), present + len(labels)
-        print(f"   tables {source['key']}: {len(tables)} of {len(labels)} read as rows")
+        scripts = sum(bool(_MATH.search(ln.text)) for ln in raw.lines)
+        unread = sum(ln.text.count("(cid:") for ln in raw.lines)
+        print(
+            f"   {source['key']}: tables {len(tables)} of {len(labels)} read as rows; "
+            f"math: {scripts} lines with a script or accent, {unread} glyphs unread"
+        )
     print(f"tables read as rows: {found} of {present} announced by a caption")
+
+
+_MATH = re.compile(r"\w[_^][\w{]|\u0302|\u0303|\u0304|\u0307|\u0308")  # "d_model", "10^{−9}", "L̂"
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ CHUNKER_VERSION = "6"
 # The paper table reader's version, in the papers' signature only while chunking.paper_tables is on (a note is never
 # re-chunked for it). 1: tables found from their captions, rows under their column names (ingest/pdf_tables.py)
 TABLES_VERSION = "1"
+# How a PDF line's text is read from its characters (papers only). 2: inline math kept readable, sub/superscripts
+# marked, accents on their letters, TeX symbol glyphs read (rag_service/text/pdf_math.py)
+PDF_TEXT_VERSION = "2"
 
 
 @dataclass
@@ -35,8 +38,11 @@ def config_signature(settings: Settings, kind: str = "note") -> str:
     c = settings.chunking
     sizes = (c.paper_max_tokens, c.paper_overlap_tokens) if kind == "paper" else (c.max_tokens, c.overlap_tokens)
     signature = f"{CHUNKER_VERSION}:{kind}:{settings.embedding.model}:{sizes[0]}:{sizes[1]}"
+    if kind != "paper":
+        return signature
+    signature += f":pdf{PDF_TEXT_VERSION}"
     # turning tables on (or off) re-chunks the papers, nothing else
-    return f"{signature}:tables{TABLES_VERSION}" if kind == "paper" and c.paper_tables else signature
+    return f"{signature}:tables{TABLES_VERSION}" if c.paper_tables else signature
 
 
 def content_hash(data: bytes, signature: str) -> str:

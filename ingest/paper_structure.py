@@ -129,12 +129,17 @@ def _title(lines: list[Line], meta_title: str | None, vocab: Counter[str]) -> tu
     return join_lines([ln.text for _, ln in parts], vocab), parts[-1][0]
 
 
+_FOOTMARK = re.compile(r"\^(?:\{[^}]*\}|[^\s,]+)")
+
+
 def _authors(lines: list[Line], start: int, stop: int) -> str | None:
     """Author names: page-1 lines between the title and the abstract, without e-mails and affiliations."""
+    # an author's superscripts are footnote and affiliation marks ("Shazeer^1", "Mirhoseini^{∗†1}")
+    texts = [_FOOTMARK.sub("", ln.text) for ln in lines[start + 1 : stop] if ln.page == 1]
     names = [
-        re.sub(r"[\d∗*†‡§¶]+", " ", ln.text)
-        for ln in lines[start + 1 : stop]
-        if ln.page == 1 and not _STAMP.search(ln.text) and not re.search(r"\d{3,}|https?:|[{}]|version", ln.text, re.I)
+        re.sub(r"[\d∗*†‡§¶]+", " ", text)
+        for text in texts
+        if not _STAMP.search(text) and not re.search(r"\d{3,}|https?:|[{}]|version", text, re.I)
     ]
     text = ", ".join(" ".join(n.split()).strip(" ,") for n in names if n.strip(" ,"))
     return text[:300] or None

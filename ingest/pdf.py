@@ -31,6 +31,8 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pypdf.errors import PdfReadError, PyPdfError
 
+from rag_service.text.pdf_math import line_text
+
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # it logs every tolerated xref glitch
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -98,14 +100,12 @@ def _extract_lines(path: Path) -> tuple[list[Line], int, list[tuple[int, str]]]:
                 if chars and not all(map(_visible, chars)):
                     # text a reader cannot see (white, or under 1.5 pt) is no part of the paper as read: kept aside,
                     # listed at ingest, never indexed (a planted instruction's favourite place)
-                    shown = "".join(c.get_text() if not isinstance(c, LTChar) or _visible(c) else "" for c in item)
                     unseen = "".join(c.get_text() for c in chars if not _visible(c)).strip()
                     if unseen:
                         hidden.append((page_no, unseen))
                     chars = [c for c in chars if _visible(c)]
-                    text = shown.strip()
-                else:
-                    text = item.get_text().strip()
+                # inline math kept readable: sub/superscripts marked, accents on their letters (ingest/pdf_math.py)
+                text = line_text(item, _visible).strip()
                 if not chars or not text:
                     continue
                 fonts = Counter(c.fontname for c in chars)

@@ -22,6 +22,7 @@ from rag_service.index.store import HybridIndex
 from rag_service.settings import Settings, cache_name
 
 _TOKEN = re.compile(r"[^\W_]+", re.U)
+_ACCENT = set("ˆ˜¯˙¨´`")  # spacing accents: a math accent is its own glyph on the page
 # PDFium keeps process-wide state and is not thread-safe (pypdfium2's docs): one page is rendered at a time, whatever
 # thread FastAPI runs the request on
 _PDFIUM = threading.Lock()
@@ -141,6 +142,8 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
+    from rag_service.text.pdf_math import script
+
     crop, pages = _crop_box(Path(path), page)
     layout = next(iter(extract_pages(path, page_numbers=[page - 1], laparams=LAParams())))
     words: list[Word] = []
@@ -151,9 +154,14 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
             if not isinstance(line, LTTextLine):
                 continue
             current: list[LTChar] = []
+            base: LTChar | None = None
             for ch in [*line, None]:
-                if isinstance(ch, LTChar) and ch.get_text().strip():
+                mark = script(ch, base) if isinstance(ch, LTChar) else ""
+                # a sub/superscript is a word of its own, as the index writes it ("d_model": "d", "model")
+                same = not current or mark == script(current[-1], base)
+                if isinstance(ch, LTChar) and ch.get_text().strip() and same:
                     current.append(ch)
+                    base = base if mark else ch
                     continue
                 if current:
                     text = unicodedata.normalize("NFKC", "".join(c.get_text() for c in current))
@@ -167,12 +175,17 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
                         )
                     )
                     current = []
+                if isinstance(ch, LTChar) and ch.get_text().strip():
+                    current = [ch]
+                    base = base if mark else ch
     return Page(*crop, tuple(words), pages)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens, as the quote and the page are compared (NFKC: ligatures and math letters plain)."""
-    return [t.lower() for t in _TOKEN.findall(unicodedata.normalize("NFKC", text))]
+    """Lower-case word tokens, as the quote and the page are compared (NFKD: ligatures and math letters plain, accents
+    off, so the index's "L̂" meets the page's "ˆ" + "L")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) and c not in _ACCENT)
+    return [t.lower() for t in _TOKEN.findall(plain)]
 
 
 def locate(page: Page, quote: str) -> tuple[list[Word], float]:

@@ -112,7 +112,6 @@ def test_fabricated_number_with_a_real_cited_chunk_is_unsupported(pipeline) -> N
     [
         "What batch size did I use when fine-tuning Llama with QLoRA?",
         "What Elo rating did my chatbot get on the LMSYS arena?",
-        "What top-1 accuracy does LoRA reach on ImageNet?",
     ],
 )
 def test_near_miss_question_is_refused_with_reason_and_related(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -126,6 +125,13 @@ def test_near_miss_question_is_refused_with_reason_and_related(pipeline, questio
     ).groups()
     for word in re.split(r",\s*", f"{found}, {missing}"):
         assert re.search(rf"\b{re.escape(word)}\b", question) or word == "what you did", word
+
+
+def test_a_near_miss_the_gate_lets_by_is_refused_for_want_of_the_asked_value(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the sources' nearest sentences are a table caption ("Table 5: Validation accuracy ... LoRA") and LoRA's results
+    # on other benchmarks; the caption's 5 is a label, so no sentence gives an accuracy of what is asked
+    answer = pipeline.answer("What top-1 accuracy does LoRA reach on ImageNet?")
+    assert answer.refused and answer.refusal_reason in ("not_in_sources", "no_value"), answer.answer
 
 
 def test_answerable_questions_pass_the_gate(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -467,7 +473,7 @@ def test_a_power_of_ten_in_a_papers_pdf_text_is_the_value_an_answer_writes(pipel
     question = "What coefficient does the Switch Transformer use for its auxiliary load-balancing loss?"
     prep = pipeline.prepare(question, [])
     n = next(i for i, h in enumerate(prep.hits, start=1) if "in powers of 10" in h.chunk.text)
-    assert "10−2" in prep.hits[n - 1].chunk.text  # the page's text: a superscript flattened after a Unicode minus
+    assert "10^{−2}" in prep.hits[n - 1].chunk.text  # the page's text: a superscript after a Unicode minus
     right = pipeline.finish(prep, f"The coefficient is α = 10^-2 [{n}].", {})
     assert not right.refused and "10^-2" in right.answer
     # a power the page does not state is still a fabricated number
@@ -479,7 +485,7 @@ def test_an_uncited_sentence_is_cited_to_a_context_that_holds_its_number(pipelin
     question = "What coefficient does the Switch Transformer use for its auxiliary load-balancing loss?"
     prep = pipeline.prepare(question, [])
     sentence = "The Switch Transformer uses an α = 10^-2 coefficient for its auxiliary load-balancing loss."
-    n = next(i for i, h in enumerate(prep.hits, start=1) if "10−2" in h.chunk.text)
+    n = next(i for i, h in enumerate(prep.hits, start=1) if "10^{−2}" in h.chunk.text)
     scores = [pipeline.checker.support(sentence, h.chunk.text).score for h in prep.hits]
     # the fault: another page of the paper reads closer but lacks the number
     assert max(scores) > scores[n - 1] >= pipeline.settings.answer.support_threshold
@@ -806,3 +812,13 @@ def test_a_value_question_may_open_with_a_preposition() -> None:
     assert parse("Below what parameter count is pretraining with LoRA effective according to my notes?", tok).value
     assert parse("At what learning rate does training diverge?", tok).value
     assert not parse("In what order were the transformer models released?", tok).value
+
+
+def test_the_number_of_a_table_or_section_is_a_label_not_a_value() -> None:
+    from rag_service.text.numbers import gives_a_value, stated_numbers
+
+    assert not gives_a_value("Table 5: Validation accuracy on WikiSQL and MultiNLI after applying LoRA.")
+    assert not gives_a_value("Chapter 5, Prompt Engineering")
+    assert stated_numbers("As Fig. 2 and Section 3.1 show, the accuracy is 73.2%.") == {"73.2"}
+    assert gives_a_value("Table 5 shows a validation accuracy of 70.4.")
+    assert gives_a_value("a table of 3 rows")  # a count of tables is an amount

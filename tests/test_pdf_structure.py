@@ -68,7 +68,7 @@ def test_small_caps_and_hyphenated_titles_repaired() -> None:
 def test_text_quality_regressions(attention: PdfDoc, dpo: PdfDoc) -> None:
     text = "\n".join(dpo.pages)
     # DPO's math font maps π and θ to arrows and dingbats; the known signature is mapped back
-    assert "πref" in text and "⇡" not in text and "✓" not in text
+    assert "π_ref" in text and "⇡" not in text and "✓" not in text  # π_ref: the subscript marked (text/pdf_math.py)
     assert "without explicit reward modeling or reinforcement learning" in dpo.pages[1]
     assert not re.search(r"functionL\s?DPO\w", text)  # pypdf glued "function L_DPO increases"
     assert not re.search(r"[\x00-\x08\x0b-\x1f]", text)

@@ -102,7 +102,11 @@ def test_a_tables_numbers_strung_together_are_no_answer(
 def test_a_question_name_in_the_clipped_off_part_of_a_window_still_counts(with_model: AnswerPipeline) -> None:
     from rag_service.answer.pipeline import Prepared
 
-    question = "According to the DPO paper, why could the policy gradient of the RLHF objective have high variance?"
+    # (worded so that §5.2 ranks first: the papers' chunk bounds moved when their math was kept readable)
+    question = (
+        "In the DPO paper, what makes the policy gradient of the RLHF objective high-variance without the "
+        "normalization term?"
+    )
     recorded = (  # a recorded answer of the local model: true, and it repeats the question's "RLHF"
         "The policy gradient of the RLHF objective could have high variance because the normalization term in "
         "f (r , πref, ) does not affect the optimal solution, but without it, the policy gradient of the objective "

@@ -36,7 +36,7 @@ def test_the_pdf_a_page_and_a_quote_marked_on_it(client: TestClient) -> None:
     assert pdf.content == (PAPERS / f"{LORA}v2.pdf").read_bytes()  # the bytes the index was built from
     png = client.get(f"/v1/papers/{LORA}/pages/6.png", params={"width": 600})
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
-    quote = "The number of trainable parameters is |Θ| = dmodel × (lp + li)"
+    quote = "The number of trainable parameters is |Θ| = d_model × (l_p + l_i)"  # as the index now holds it
     marked = client.get(f"/v1/papers/{LORA}/pages/6/highlight", params={"q": quote}).json()
     assert marked["pages"] == 26 and marked["found"] == 1.0 and marked["boxes"]
     assert all(0 <= b["x0"] < b["x1"] <= 1 and 0 <= b["y0"] < b["y1"] <= 1 for b in marked["boxes"])

@@ -273,7 +273,7 @@ q(
 )
 q(
     "How many attention heads does the Transformer use, and what is the dimension of each?",
-    "h = 8 heads, with dk = dv = dmodel/h = 64.",
+    "h = 8 heads, with d_k = d_v = d_model/h = 64.",
     [paper(A, 5, "we employ h = 8 parallel attention layers, or heads")],
     tags=["paper"],
 )
@@ -291,8 +291,8 @@ q(
 )
 q(
     "What label smoothing did Attention Is All You Need use and what did it do?",
-    "εls = 0.1; it hurts perplexity but improves accuracy and BLEU.",
-    [paper(A, 8, "we employed label smoothing of value εls = 0.1")],
+    "ε_ls = 0.1; it hurts perplexity but improves accuracy and BLEU.",
+    [paper(A, 8, "we employed label smoothing of value ε_ls = 0.1")],
     tags=["paper"],
 )
 q(
@@ -1647,13 +1647,13 @@ answerable(
         ),
         (
             "What residual dropout rate does the base Transformer use?",
-            "Pdrop = 0.1, applied to sub-layer outputs and to the embedding and positional encoding sums.",
-            paper(A, 8, "For the base model, we use a rate of Pdrop = 0.1"),
+            "P_drop = 0.1, applied to sub-layer outputs and to the embedding and positional encoding sums.",
+            paper(A, 8, "For the base model, we use a rate of P_drop = 0.1"),
         ),
         (
             "What dropout did the big Transformer use for English-to-French?",
-            "Pdrop = 0.1 instead of 0.3.",
-            paper(A, 8, "used dropout rate Pdrop = 0.1, instead of 0.3"),
+            "P_drop = 0.1 instead of 0.3.",
+            paper(A, 8, "used dropout rate P_drop = 0.1, instead of 0.3"),
         ),
     ],
     FRESH11,

@@ -65,7 +65,7 @@ Q = [
         "On which treebank did they test the Transformer for constituency parsing?",
         "Wall Street Journal (WSJ) portion of the Penn Treebank",
     ),
-    (A, "What dropout rate did the base Transformer use?", "Pdrop = 0.1"),
+    (A, "What dropout rate did the base Transformer use?", "P_drop = 0.1"),
     (
         S,
         "How much faster than T5 does a Switch model pre-train with the same compute?",
@@ -88,7 +88,7 @@ Q = [
         "10,000 times",
     ),
     (L, "Does LoRA slow down inference?", "no additional inference latency"),
-    (L, "Which attention weight matrices did the LoRA experiments adapt?", "Wq and Wv"),
+    (L, "Which attention weight matrices did the LoRA experiments adapt?", "W_q and W_v"),
     (L, "How are the LoRA matrices A and B initialised?", "zero for B"),
     (L, "How is the low-rank update scaled in LoRA?", "We then scale"),
     (L, "How small can the LoRA rank be and still work?", "very low rank"),

@@ -70,6 +70,20 @@ ONES = {w: i for i, w in enumerate(f"{_ONES} seventeen eighteen nineteen".split(
 TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 TENS = {w: 10 * i for i, w in enumerate(TENS_WORDS, 2)}
 
+# a number after one of these names a part of a document ("Table 5", "Fig. 2", "Section 3.1"): a label, not an amount
+PART_LABELS = (
+    "table",
+    "figure",
+    "fig.",
+    "section",
+    "sec.",
+    "chapter",
+    "ch.",
+    "appendix",
+    "equation",
+    "eq.",
+    "algorithm",
+)
 # Words that state an amount without digits ("two hidden layers", "a third"): an answer giving one gives a value
 AMOUNT_WORDS = (
     *list(ONES)[1:13],

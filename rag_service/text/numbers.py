@@ -68,9 +68,15 @@ def numbers(text: str) -> set[str]:
     return {normalise_number(m.group()) for m in NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
 
 
+_PART_LABEL = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w) for w in lexicon.PART_LABELS)})\s*\(?[A-Z]?\d+(?:\.\d+)*\)?", re.I
+)
+
+
 def stated_numbers(text: str) -> set[str]:
     """The numbers of a text that can be a recorded value: not years (a four-digit number counting a plural noun,
-    "2048 words", is a value)."""
+    "2048 words", is a value), not the number of a part of a document ("Table 5: validation accuracy" states none)."""
+    text = _PART_LABEL.sub(" ", text)
     counts = {m.group(1) for m in _PLURAL_COUNT.finditer(text)}
     return {n for n in numbers(text) if not _YEAR.match(n) or n in counts}
 
