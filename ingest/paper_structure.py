@@ -129,7 +129,7 @@ def _title(lines: list[Line], meta_title: str | None, vocab: Counter[str]) -> tu
     return join_lines([ln.text for _, ln in parts], vocab), parts[-1][0]
 
 
-_FOOTMARK = re.compile(r"\^(?:\{[^}]*\}|[^\s,]+)")
+_FOOTMARK = re.compile(r"\^(?:\{[^}]*\}|[\d∗*†‡§¶⇤]+)")
 
 
 def _authors(lines: list[Line], start: int, stop: int) -> str | None:

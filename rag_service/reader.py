@@ -142,7 +142,7 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
-    from rag_service.text.pdf_math import script
+    from rag_service.text.pdf_math import char_text, joins, script
 
     crop, pages = _crop_box(Path(path), page)
     layout = next(iter(extract_pages(path, page_numbers=[page - 1], laparams=LAParams())))
@@ -155,7 +155,10 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
                 continue
             current: list[LTChar] = []
             base: LTChar | None = None
-            for ch in [*line, None]:
+            seq = list(line)
+            for i, ch in enumerate([*seq, None]):
+                if ch is not None and not isinstance(ch, LTChar) and joins(seq, i, base):
+                    continue  # a kerning gap inside a script, as the index reads it ("d_ffn")
                 mark = script(ch, base) if isinstance(ch, LTChar) else ""
                 # a sub/superscript is a word of its own, as the index writes it ("d_model": "d", "model")
                 same = not current or mark == script(current[-1], base)
@@ -164,7 +167,7 @@ def _read_page(path: str, page: int, mtime_ns: int, size: int) -> Page:
                     base = base if mark else ch
                     continue
                 if current:
-                    text = unicodedata.normalize("NFKC", "".join(c.get_text() for c in current))
+                    text = unicodedata.normalize("NFKC", "".join(char_text(c) for c in current))
                     words.append(
                         Word(
                             text,

@@ -822,3 +822,4 @@ def test_the_number_of_a_table_or_section_is_a_label_not_a_value() -> None:
     assert stated_numbers("As Fig. 2 and Section 3.1 show, the accuracy is 73.2%.") == {"73.2"}
     assert gives_a_value("Table 5 shows a validation accuracy of 70.4.")
     assert gives_a_value("a table of 3 rows")  # a count of tables is an amount
+    assert gives_a_value("we use a table 10 times larger")  # lower case: an everyday word, no label

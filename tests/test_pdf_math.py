@@ -43,6 +43,18 @@ def test_an_authors_footnote_marks_are_not_part_of_the_names() -> None:
     assert authors.startswith("Noam Shazeer, Azalia Mirhoseini, Krzysztof Maziarz") and "^" not in authors
 
 
+def test_a_mark_a_word_space_away_is_no_script_of_the_word_before() -> None:
+    page1 = _text("2305.18290", 1)  # DPO's affiliations: "†Stanford University ‡CZ Biohub"
+    assert "University ^‡CZ Biohub" in page1 and "University^" not in page1
+
+
+def test_footnote_marks_and_indices_are_no_numbers_but_powers_of_ten_are() -> None:
+    from rag_service.text.numbers import numbers
+
+    assert numbers("small gradients ^4. As in layer_{12}, x^2") == set()
+    assert numbers("ϵ = 10^{−9} and 2.3 · 10^19 FLOPs") == {"1e-09", "2.3e+19"}
+
+
 def test_small_capitals_and_plain_text_are_not_scripts() -> None:
     first = _text("2210.03629", 1)  # ReAct: the title is set in small capitals on one baseline
     assert "SYNERGIZING REASONING AND ACTING" in first and "_" not in first.splitlines()[0]
@@ -55,3 +67,6 @@ def test_the_reader_finds_a_quote_written_with_scripts_on_the_page() -> None:
     words, found = reader.locate(page, "|Θ| = 2 × L̂_LoRA × d_model × r, where L̂_LoRA is the number of weight matrices")
     assert found >= 0.9 and {"d", "model"} <= {t for w in words for t in reader.tokens(w.text)}
     assert reader.tokens("L̂_LoRA × d_model") == ["l", "lora", "d", "model"]  # the accent off, the script its own word
+    # a subscript pdfminer splits with a space (a kerned pair) is one word on the page, as in the index
+    words, found = reader.locate(reader.read_page(_paper("2106.09685"), 2), "feedforward dimension d_ffn = 4 × d_model")
+    assert found == 1.0 and "ffn" in {t for w in words for t in reader.tokens(w.text)}

@@ -25,6 +25,7 @@ def normalise_number(raw: str) -> str:
 
 # A power of ten as a paper's PDF text or an answer writes it: "10^-2", "10^{-2}", "10**-2", "5 x 10^-3", and the
 # flattened superscript "10−2" (a Unicode minus right after the 10; an ASCII hyphen there is a range, "10-20").
+_SCRIPT = re.compile(r"(?<=[^\d\s])\s?\^(?:\{[^}]*\}|[\d∗*†‡§¶]+)|(?<=\S)_\{[^}]*\}")
 _POWER = re.compile(
     r"(?<![\w.])(?:(\d+(?:\.\d+)?)\s*[×x*·]\s*)?10(?:\s*(?:\^|\*\*)\s*\{?\s*([-−+]?\d+)\s*\}?|−(\d+))(?!\d|\.\d)"
 )
@@ -64,13 +65,17 @@ def _unscaled(m: re.Match[str]) -> str:
 def numbers(text: str) -> set[str]:
     """Normalised numbers of a text, scales applied ("50k" = "50,000") and units split off first."""
     text = _POWER.sub(_e_notation, text).replace("−", "-")  # a PDF's Unicode minus signs its number
+    # a script on a word is a footnote mark, an exponent or an index ("gradients ^4", "x^2", "layer_{12}"), no amount
+    # a sentence states; a power of ten was read above, a power of another number ("2^20") is left as written
+    text = _SCRIPT.sub(" ", text)
     text = _SCALED.sub(_unscaled, text)
     return {normalise_number(m.group()) for m in NUMBER.finditer(split_units(text)) if m.group().strip("-+")}
 
 
-_PART_LABEL = re.compile(
-    rf"\b(?:{'|'.join(re.escape(w) for w in lexicon.PART_LABELS)})\s*\(?[A-Z]?\d+(?:\.\d+)*\)?", re.I
-)
+# capitalised, as a document names its parts ("Table 5", "Tables 3", "Fig. 2"): "a table 10 times larger" is an amount
+_LABELS = "|".join(re.escape(w.capitalize()).replace(r"\.", r"s?\.") if "." in w else re.escape(w.capitalize()) + "s?"
+                   for w in lexicon.PART_LABELS)  # fmt: skip
+_PART_LABEL = re.compile(rf"\b(?:{_LABELS})\s*\(?[A-Z]?\d+(?:\.\d+)*\)?")
 
 
 def stated_numbers(text: str) -> set[str]:

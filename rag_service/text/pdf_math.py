@@ -14,7 +14,7 @@ index (ingest/pdf.py) and the reader's word boxes (rag_service/reader.py) read t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from pdfminer.layout import LTChar
 
@@ -23,7 +23,7 @@ _ACCENTS = {"ˆ": "\u0302", "^": "\u0302", "˜": "\u0303", "~": "\u0303", "¯": 
 # TeX's font encodings (OMS for cmsy, OMX for cmex, msam): code -> symbol, for glyphs pdfminer writes "(cid:N)"
 _TEX_CODES = {
     "CMSY": {0: "−", 1: "·", 2: "×", 3: "∗", 6: "±", 20: "≤", 21: "≥", 24: "∼", 25: "≈", 28: "≪", 29: "≫",
-             33: "→", 48: "′", 55: "↦", 49: "∞", 50: "∈", 62: "⊤", 63: "⊥", 106: "|", 107: "‖", 112: "√"},
+             33: "→", 48: "′", 55: "", 49: "∞", 50: "∈", 62: "⊤", 63: "⊥", 106: "|", 107: "‖", 112: "√"},
     "CMEX": {0: "(", 1: ")", 2: "[", 3: "]", 16: "(", 17: ")", 18: "(", 19: ")", 26: "{", 27: "}", 80: "∑",
              81: "∏", 82: "∫", 88: "∑", 89: "∏", 90: "∫", 112: "√"},
     "MSAM": {88: "✓"},
@@ -31,6 +31,8 @@ _TEX_CODES = {
 _CID = re.compile(r"^\(cid:(\d+)\)$")
 # a script character is set at most this share of its base's size, its baseline this share of the base's size off
 SCRIPT_SIZE, SCRIPT_SHIFT = 0.85, 0.1
+# a space before a script character narrower than this share of its size is kerning, not a word space
+SCRIPT_GAP = 0.3
 
 
 def char_text(c: LTChar) -> str:
@@ -56,6 +58,15 @@ def script(c: LTChar, base: LTChar | None) -> str:
     return ""
 
 
+def joins(seq: Sequence[object], i: int, base: LTChar | None) -> bool:
+    """The space pdfminer inserted at ``seq[i]`` is no word break: a script goes on after it ("d_ffn" kerned) or
+    starts just after its base ("W^O"); a script a word space away ("University ‡CZ") starts a word of its own."""
+    before, after = (seq[i - 1] if i else None), (seq[i + 1] if i + 1 < len(seq) else None)
+    if not isinstance(after, LTChar) or not isinstance(before, LTChar) or not script(after, base):
+        return False
+    return after.x0 - before.x1 < SCRIPT_GAP * after.size
+
+
 def _overlap(a: LTChar, b: LTChar) -> bool:
     """Drawn over one another: most of the narrower one's width is shared (neighbours in a word only touch)."""
     return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
@@ -79,9 +90,7 @@ def line_text(items: Iterable[object], shown: Callable[[LTChar], bool] = lambda 
     accent = ""
     for i, x in enumerate(seq):
         if not isinstance(x, LTChar):  # a space pdfminer inserted ends a script
-            nxt = seq[i + 1] if i + 1 < len(seq) else None
-            following = script(nxt, base) if isinstance(nxt, LTChar) else ""
-            if following and (following == mark or not run):
+            if joins(seq, i, base):
                 continue  # unless the script goes on after a kerning gap ("d_ffn") or starts after its base ("W^O")
             flush()
             mark, accent = "", ""
