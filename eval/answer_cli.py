@@ -22,6 +22,15 @@ def register(app: typer.Typer) -> None:
     app.command("checks")(eval_checks)
 
 
+def _run_settings(folder: Path, llm: str) -> Any:
+    """A corpus's settings for an eval run: the prompt's fence key pinned unless the environment sets one, so the
+    same question and sources give the model the same prompt and a run repeats (the model samples at temperature 0)."""
+    settings = make_settings(folder, llm=llm)
+    if settings.answer.fence_key:
+        return settings
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"fence_key": "eval-run"})})
+
+
 def _corpora(corpus: list[str] | None, data_dir: Path | None) -> dict[str, Path]:
     """corpus name -> data dir, from `--corpus name=DIR` (default: notes = the data dir)."""
     out = {"notes": make_settings(data_dir).data_dir}
@@ -59,7 +68,7 @@ def eval_answers(
         part = [i for i in items if ans.corpus_of(i) == name]
         if not part:
             continue
-        services = build_services(make_settings(folder, llm=llm))
+        services = build_services(_run_settings(folder, llm))
         services.warm_up()
         with bar() as progress:
             task = progress.add_task(f"{name} ({split}, {llm})", total=len(part))
@@ -171,7 +180,7 @@ def eval_checks(
         part = [i for i in ans.split(split) if ans.corpus_of(i) == name and (not ids or i.id in ids.split(","))]
         if not part:
             continue
-        services = build_services(make_settings(folder, llm=llm))
+        services = build_services(_run_settings(folder, llm))
         services.warm_up()
         base = services.pipeline
         with bar() as progress:

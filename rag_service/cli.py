@@ -133,7 +133,7 @@ def ask(
             answer, streamed = None, ""
             for event in services.pipeline.stream(question, k=k):
                 if event.kind == "quote" and services.pipeline.llm is not None:  # while the model reads
-                    console.print(f"[dim]In your sources: {event.data.text} [{event.data.n}][/dim]", highlight=False)
+                    console.print(f"[dim]In your sources: {event.data.quoted} [{event.data.n}][/dim]", highlight=False)
                 elif event.kind == "token":
                     streamed += event.data
                     sys.stdout.write(event.data)

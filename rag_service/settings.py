@@ -232,6 +232,15 @@ class AnswerSettings(_Group):
         description="Extractive backend: a source sentence is quoted when its cosine similarity to the question is at "
         "least this (single sentences score lower than whole chunks, so this sits below min_evidence).",
     )
+    # chosen on the extractive dev split (notes answerable right facts / near misses fabricated, 289 / 149): 0 (off):
+    # 186 / 8; 160: 202 / 9; 320: 206 / 9; 640: 207 / 9 (longer quotes and prompts for one answer; docs/CHANGELOG.md)
+    list_chars: int = Field(
+        default=320,
+        ge=0,
+        description="A source line introduces what follows a colon at its end, and a note's bullet the lines nested "
+        "under it: a quote or excerpt of it carries up to this many characters of them (the first line always; 0: "
+        "the line alone).",
+    )
     extractive_lexical_weight: float = Field(
         default=0.5,
         description="Extractive backend: weight of the share of the question's content words a sentence (with its "
@@ -246,6 +255,12 @@ class AnswerSettings(_Group):
         default=True,
         description="A model's answer that does not already say it gets the source sentence matching the question "
         "best, quoted with its key (checked like the model's sentences; never the whole answer).",
+    )
+    fence_key: str | None = Field(
+        default=None,
+        description="Secret each prompt's source fence is derived from, with the prompt's question and sources (a "
+        "source's author cannot guess it to close the fence). None: drawn once per process, as a server should run. "
+        "`notes-rag eval` pins it so a run repeats (the same question and sources give the model the same prompt).",
     )
     support_threshold: float = Field(default=0.45, description="Support score at which a citation counts as supported.")
     decision: DecisionSettings = Field(default_factory=DecisionSettings)

@@ -153,7 +153,7 @@ def test_unknown_citation_keys_are_stripped_and_support_checked(full_index: Hybr
 
 def test_planted_injection_is_data_not_instructions(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """A note that tells the assistant what to reply: the instruction is flagged at ingest (listed with its line),
-    withheld from the prompt, and the rest of the note is fenced by a boundary drawn per request, which the note
+    withheld from the prompt, and the rest of the note is fenced by a boundary keyed by a secret, which the note
     cannot close; a model that obeys anyway is refused, not shown."""
     from ingest.pipeline import run
 
@@ -186,7 +186,17 @@ def test_planted_injection_is_data_not_instructions(tmp_path, embedder) -> None:
     fence = user.content.split("[1] (planted.md", 1)[1].split("<", 1)[1].split(">", 1)[0]
     # one closing boundary per source, and the one naming it in the instructions; the note's "</source>" closes none
     assert fence.startswith("source-") and user.content.count(f"</{fence}>") == len(baseline.contexts(prep)) + 1
-    assert fence not in baseline.messages(prep)[1].content, "a new boundary per request"
+    # keyed by a secret: another pipeline (another secret) draws another boundary for the same prompt; a pinned
+    # key (eval) gives the same one again, and another question another one
+    assert fence not in build_services(settings, index=index).pipeline.messages(prep)[1].content
+    pinned = settings.model_copy(update={"answer": settings.answer.model_copy(update={"fence_key": "k"})})
+    first, again = (build_services(pinned, index=index).pipeline for _ in range(2))
+    assert first.messages(prep)[1].content == again.messages(prep)[1].content
+    other = first.prepare("Which experts does a token go to?", [])
+    assert (
+        first.messages(other)[1].content.split("</", 1)[1][:13]
+        != first.messages(prep)[1].content.split("</", 1)[1][:13]
+    )
     assert user.content.count("\nQuestion: ") == 1
     # A model that obeys an instruction anyway produces no supported citation: the answer is refused, not shown.
     assert answer.refused is True and "PWNED" not in answer.answer

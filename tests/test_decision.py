@@ -27,7 +27,13 @@ def _note(text: str, heading: list[str]) -> ScoredChunk:
 def meter(embedder: Embedder) -> EvidenceMeter:
     grounding = GroundingChecker(common=embedder.is_common_word)
     return EvidenceMeter(
-        SupportChecker(embedder), TOK, 0.5, knows=lambda s: True, common=embedder.is_common_word, says=grounding.says
+        SupportChecker(embedder),
+        TOK,
+        0.5,
+        320,
+        knows=lambda s: True,
+        common=embedder.is_common_word,
+        says=grounding.says,
     )
 
 
@@ -56,6 +62,41 @@ def test_paraphrases_and_abbreviations_earn_credit_an_absent_attribute_does_not(
     dated = _note("Experiments of 09/04/2024: DPO with the HuggingFace Trainer", ["DPO"])
     month = meter.measure(parse("Which trainer did I use for DPO in April?", TOK), [dated], 0.6, 0.6)
     assert month.signals["coverage"] == 1.0
+
+
+def test_a_line_is_quoted_with_what_it_introduces(meter: EvidenceMeter) -> None:
+    note = _note(
+        "* RAG triad introduced by TruEra:\n"
+        "    * Answer relevance: is the answer relevant to the query?\n"
+        "    * Groundedness: is the response supported by the context\n"
+        "* a helpful resource for an eval pipeline from the ground up:\n\n"
+        "The triad has no other part here.",
+        ["evals"],
+    )
+    by_text = {s.text: s for s in meter.sentences(parse("What are the parts of the RAG triad?", TOK), [note])}
+    intro = by_text["RAG triad introduced by TruEra:"]
+    # its nested bullets with their places (the first ends with "?" and is no sentence of its own), nothing after
+    assert intro.introduces == (
+        (1, "Answer relevance: is the answer relevant to the query?"),
+        (2, "Groundedness: is the response supported by the context"),
+    )
+    assert intro.quoted == (
+        "RAG triad introduced by TruEra: Answer relevance: is the answer relevant to the query? "
+        "Groundedness: is the response supported by the context"
+    )
+    assert by_text["a helpful resource for an eval pipeline from the ground up:"].items == ()  # the block ends
+    # a paper's sentence ending with a colon introduces the sentences after it, up to answer.list_chars
+    text = "The model uses attention in three ways:\n• In encoder-decoder layers queries come from the decoder.\n"
+    text += "• The encoder holds self-attention layers.\n" + "Unrelated text goes on at length here. " * 20
+    source = Source(type="paper", title="A paper", file="p.pdf", paper_id="1706.03762", page=5)
+    paper = ScoredChunk(chunk=Chunk(id="p1", source_key="p.pdf", position=0, text=text, source=source), score=1)
+    got = {s.text: s for s in meter.sentences(parse("How is attention used?", TOK), [paper])}
+    items = got["The model uses attention in three ways:"].items
+    assert items[:2] == (
+        "In encoder-decoder layers queries come from the decoder.",
+        "The encoder holds self-attention layers.",
+    )
+    assert sum(map(len, items)) <= 320 < sum(map(len, items)) + len("Unrelated text goes on at length here.")
 
 
 def test_the_decision_is_one_logistic_model_over_every_signal(meter: EvidenceMeter) -> None:

@@ -12,7 +12,7 @@ from rag_service.answer.grounding import GroundingChecker
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
 from rag_service.text.names import specific_terms
-from rag_service.text.numbers import numbers
+from rag_service.text.numbers import numbers, unit_symbols
 
 
 def test_numbers_are_normalised() -> None:
@@ -231,6 +231,26 @@ def test_how_many_x_is_answered_from_a_source_that_counts_x() -> None:
     # units split off ("30min"), and a number given bare (a table cell) is still the source's number
     assert g.claim_problems("A pair takes up to 30 minutes.", ctx, False) == []
     assert g.claim_problems("The model reaches 28.4 BLEU.", ctx, False) == []
+
+
+def test_a_unit_is_one_unit_however_written() -> None:
+    g = GroundingChecker()
+    ctx = "* parameters file: 140g in size (70b model, 2 bytes per parameter)"
+    asked = "How many GB is the weights file for a 70 billion parameter model?"
+    assert (
+        unit_symbols("140g in size; 3 gigabytes; 5G networks; t4g; 100 g")
+        == "140 GB in size; 3 GB; 5G networks; t4g; 100 g"
+    )
+    assert g.claim_problems("The weights file is 140 GB.", ctx, False, asked) == []
+    assert g.claim_problems("It is 140 gigabytes.", ctx, False, "How many gigabytes is the 70b file?") == []
+    # another unit, written either way, or another amount is no answer
+    assert g.claim_problems("The weights file is 140 TB.", ctx, False, asked) == ["'TB' not in the source"]
+    assert g.claim_problems("It is 140 terabytes.", ctx, False, asked) == ["'TB' not in the source"]
+    assert g.claim_problems("The weights file is 160 GB.", ctx, False, asked) == ["number 160 not in the source"]
+    # the unit still binds a count: a number counted in something else is no answer
+    assert g.claim_problems("It has 140 layers.", ctx, False, "How many layers does the 70b model have?") == [
+        "the source counts no layer"
+    ]
 
 
 def test_a_leading_decimal_is_a_number_and_alternatives_are_names() -> None:

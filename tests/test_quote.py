@@ -9,6 +9,7 @@ from rag_service.answer.evidence import Sentence
 from rag_service.answer.pipeline import AnswerPipeline
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
+from rag_service.text.regions import LIST_MARKER, introduced, regions
 from tests.fakes import scripted
 
 
@@ -138,7 +139,6 @@ def test_quoted_sentences_stand_one_per_line() -> None:
 
 
 def test_a_note_line_splits_into_sentences_where_sentences_end() -> None:
-    from rag_service.text.regions import LIST_MARKER, regions
 
     text = "* sample with a temperature\n    * 0.7 is recommended. e.g. for stories\n* bot: 1. classify 2. reply"
     got = [(r.sentence, r.frame) for r in regions(text)]
@@ -181,6 +181,49 @@ def test_the_prompt_carries_the_best_sentences_within_the_budget_in_reading_orde
     assert sum(len(t) for t in got.values()) <= 130 + 2 * len("\n... ")
     # the best sentence always goes in, however small the budget
     assert quote.excerpts(ranked, budget=1) == {2: f"{header}\n| GPT-3 | 96 | 96 |"}
+
+
+def test_what_a_line_introduces() -> None:
+    def items(text: str, limit: int = 320) -> dict[str, list[str]]:
+        found = regions(text)
+        return {found[i].sentence: [t for _, t in got] for i, got in introduced(found, limit).items()}
+
+    # a bullet: the lines nested under it (nested levels flattened), colon or not; its sibling is not one of them
+    assert items("* a prompt consists of\n    * an instruction\n        * short\n    * a context\n* sampling") == {
+        "* a prompt consists of": ["an instruction", "short", "a context"],
+        "* an instruction": ["short"],
+    }
+    # a line ending with a colon over a list that is not nested under it: the list, to the end of its block
+    assert items("The triad:\n- relevance\n- groundedness\n\nOther text.") == {
+        "The triad:": ["relevance", "groundedness"]
+    }
+    assert items("* The triad:\n* relevance\n* groundedness") == {"* The triad:": ["relevance", "groundedness"]}
+    # a code fence ends them; a marker alone is no item; nothing follows a colon at the end of its block
+    assert items("Install:\n```\npip install x\n```") == {}
+    assert items("Steps:\n1. run it\n2. stop it\n\nEnd:") == {"Steps:": ["run it", "stop it"]}
+    # up to the limit: the first item cut to fit, later items only whole
+    assert items("Parts:\n- " + "word " * 100, limit=40) == {"Parts:": ["word word word word word word word word …"]}
+    assert items("Parts:\n- one two\n- three four five", limit=10) == {"Parts:": ["one two"]}
+    assert items("* The triad:\n* relevance", limit=0) == {}
+
+
+def test_an_introducing_line_brings_its_items_into_the_prompt_and_the_quote() -> None:
+    intro = Sentence(
+        n=1, text="The triad:", heading="", cosine=0.6, share=0.5, i=2, introduces=((3, "relevance"), (4, "grounded"))
+    )
+    got = quote.excerpts([intro, _sent(1, 0, "Evals matter.")], budget=200)
+    assert got[1] == "Evals matter.\n... The triad:\nrelevance\ngrounded"
+    assert quote.line(intro) == "The triad: relevance; grounded. [1]"
+    # an item chosen on its own too is not carried twice
+    assert quote.excerpts([intro, _sent(1, 4, "grounded")], budget=200) == {1: "The triad:\nrelevance\ngrounded"}
+    # quoted as an answer, no line is quoted twice, whichever comes first
+    item = Sentence(n=1, text="grounded in the sources", heading="", cosine=0.5, share=0.5, i=4)
+    assert quote.extractive([intro, item], 0.0, lambda line: True) == "The triad: relevance; grounded. [1]"
+    assert quote.extractive([item, intro], 0.0, lambda line: True) == "grounded in the sources. [1]"
+    # the items count against the budget: the next sentence no longer fits
+    assert quote.excerpts([intro, _sent(1, 0, "Evals matter a great deal.")], budget=30) == {
+        1: "The triad:\nrelevance\ngrounded"
+    }
 
 
 def test_a_prompt_budget_gives_the_model_the_matching_sentences_not_whole_contexts(full_index: HybridIndex) -> None:

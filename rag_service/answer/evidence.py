@@ -30,8 +30,8 @@ from rag_service.answer.cite import SupportChecker, split_sentences
 from rag_service.answer.frame import Frame
 from rag_service.index.bm25 import Tokenizer
 from rag_service.text import lexicon
-from rag_service.text.numbers import numbers, stated_numbers
-from rag_service.text.regions import LIST_MARKER, regions
+from rag_service.text.numbers import numbers, stated_numbers, unit_symbols
+from rag_service.text.regions import LIST_MARKER, Region, introduced, regions
 from rag_service.types import ScoredChunk
 
 SIGNALS = (
@@ -71,6 +71,18 @@ class Sentence:
     frame: str = ""  # its parent bullets, a table's header row, or the paragraph before it
     own: bool = False  # said where the notes record the user's own doing
     i: int = 0  # its place among its context's sentences (the prompt keeps them in reading order)
+    introduces: tuple[tuple[int, str], ...] = ()  # (place, text) of what it introduces (regions.introduced)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The lines it introduces."""
+        return tuple(text for _, text in self.introduces)
+
+    @property
+    def quoted(self) -> str:
+        """The sentence as a quote, with what it introduces ("RAG triad: X; Y; Z")."""
+        # items are joined by "; " unless an item already ends its clause
+        return " ".join([self.text, *(f"{t};" if t[-1] not in ".;:,?!)…" else t for t in self.items)]).rstrip(";")
 
     @property
     def place(self) -> str:
@@ -115,6 +127,7 @@ class EvidenceMeter:
         checker: SupportChecker,
         tokenizer: Tokenizer,
         lexical_weight: float,
+        list_chars: int,
         knows: Callable[[str], bool],
         common: Callable[[str], bool],
         says: Callable[[str, str], bool],
@@ -122,6 +135,7 @@ class EvidenceMeter:
         self.checker = checker
         self.tokenizer = tokenizer
         self.lexical_weight = lexical_weight
+        self.list_chars = list_chars
         self.knows = knows  # a stem some source uses
         self.common = common  # an everyday English word
         self.says = says  # the text holds the name (the claim check's own matcher)
@@ -130,37 +144,41 @@ class EvidenceMeter:
     def sentences(self, frame: Frame, hits: list[ScoredChunk], limit: int = 4) -> list[Sentence]:
         """The sentences of the first ``limit`` contexts, best match first. A note's sentence keeps its parent
         bullets or table header (regions.py); a paper's text is prose, split into sentences."""
-        found: list[tuple[int, str, str, str, bool, int]] = []
+        found: list[tuple[int, str, str, str, bool, int, tuple[tuple[int, str], ...]]] = []
         for n, hit in enumerate(hits[:limit], start=1):
             src = hit.chunk.source
             heading = " › ".join([*([src.title] if src.title else []), *(src.heading_path or [])])
+            items: dict[int, tuple[tuple[int, str], ...]] = {}
             if src.type == "note":
-                parts = [(r.sentence, r.frame[-300:]) for r in regions(hit.chunk.text)]
+                found_regions = regions(hit.chunk.text)
+                parts = [(r.sentence, r.frame[-300:]) for r in found_regions]
+                items = introduced(found_regions, self.list_chars)
             elif _TABLE_LABEL.match((src.heading_path or [""])[-1]):  # a paper's table: each row whole, with names
                 parts = [(line, "") for line in hit.chunk.text.splitlines() if line.strip()]
-            else:
+            else:  # a paper's prose: one run of sentences, so a colon introduces the sentences after it
                 parts = [(sent, "") for sent in split_sentences(hit.chunk.text)]
+                items = introduced([Region(sent, "") for sent, _ in parts], self.list_chars)
             lead = "\n".join(hit.chunk.text.splitlines()[:2])  # a section's opening line: "Experiments of ...:"
             for i, (sent, above) in enumerate(parts):
                 # the place records the user's doing: its headings, the section's opening, its frame or itself say so
                 own = src.type == "note" and bool(lexicon.OWN_WORK.search(f"{heading}\n{lead}\n{above}\n{sent}"))
                 clean = LIST_MARKER.sub("", sent).strip()
                 if len(clean.split()) >= 3 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
-                    found.append((n, clean, heading, above, own, i))
+                    found.append((n, clean, heading, above, own, i, items.get(i, ())))
         if not found:
             return []
         vecs = self.checker.embed([frame.text] + [f[1] for f in found])
         sims = vecs[1:] @ vecs[0]
         asked = set(frame.content)
         out = []
-        for (n, text, heading, above, own, i), cos in zip(found, sims, strict=True):
+        for (n, text, heading, above, own, i, under), cos in zip(found, sims, strict=True):
             held = self._stems(f"{text} {heading}")
             share = len(asked & held) / len(asked) if asked else 0.0
-            out.append(Sentence(n, text, heading, float(cos), share, above, own, i))
+            out.append(Sentence(n, text, heading, float(cos), share, above, own, i, under))
         return sorted(out, key=lambda s: -(s.cosine + self.lexical_weight * s.share))
 
     def _stems(self, text: str) -> set[str]:
-        stems = set(self.tokenizer(text)) | set(self.tokenizer(re.sub(r"(\d)([A-Za-z])", r"\1 \2", text)))
+        stems = set(self.tokenizer(text)) | set(self.tokenizer(re.sub(r"(\d)([A-Za-z])", r"\1 \2", unit_symbols(text))))
         return stems | {s.removesuffix("s") for s in stems} | {self.tokenizer(m)[0] for m in date_words(text)}
 
     def measure(

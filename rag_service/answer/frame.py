@@ -13,7 +13,7 @@ from rag_service.answer.values import asks_value
 from rag_service.index.bm25 import Tokenizer
 from rag_service.text import lexicon
 from rag_service.text.names import specific_terms
-from rag_service.text.numbers import is_number, numbers
+from rag_service.text.numbers import is_number, numbers, unit_symbols
 
 _WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9'-]*")
 
@@ -53,7 +53,7 @@ def parse(question: str, tokenizer: Tokenizer) -> Frame:
     """The frame of ``question``."""
     plain = re.sub(r"['’]s\b", "", question)
     stems: dict[str, str] = {}
-    for word in _WORD.findall(plain):
+    for word in _WORD.findall(unit_symbols(plain)):  # "how many gigabytes" asks for GB
         for stem in tokenizer(word):
             if stem not in lexicon.GENERIC and not stem[:1].isdigit():
                 stems.setdefault(stem, word)

@@ -14,7 +14,15 @@ from rag_service.answer.values import answer_type, asks_value, counted, other_un
 from rag_service.index.bm25 import Tokenizer
 from rag_service.text import lexicon
 from rag_service.text.names import specific_terms, written_as
-from rag_service.text.numbers import is_number, normalise_number, numbers, spelled_numbers, split_units, stated_numbers
+from rag_service.text.numbers import (
+    is_number,
+    normalise_number,
+    numbers,
+    spelled_numbers,
+    split_units,
+    stated_numbers,
+    unit_symbols,
+)
 from rag_service.text.regions import regions
 from rag_service.types import ScoredChunk
 
@@ -61,7 +69,7 @@ class GroundingChecker:
         return self._contexts[context]
 
     def _stems(self, text: str) -> set[str]:
-        return set(self.tokenizer(text)) | set(self.tokenizer(split_units(text)))
+        return set(self.tokenizer(text)) | set(self.tokenizer(split_units(unit_symbols(text))))
 
     def _has_term(self, term: str, stems: set[str], nums: set[str], raw: str) -> bool:
         """Every part of the term is in the text; a name mixing letters and digits must appear as one phrase (a
@@ -209,7 +217,7 @@ class GroundingChecker:
     def _counted(self, question: str) -> list[str]:
         """What a "how many" question counts, as stems; [] for any other question."""
         m = _HOW_MANY.search(question)
-        return answer_type(question[m.start() :], self.tokenizer) if m else []
+        return answer_type(unit_symbols(question[m.start() :]), self.tokenizer) if m else []
 
     def claim_problems(self, sentence: str, context: str, context_is_paper: bool, question: str = "") -> list[Finding]:
         """What a sentence states that its cited context (with its headings) does not: numbers, specific names, a
@@ -229,7 +237,7 @@ class GroundingChecker:
         for n, unit in counted(sentence):
             if other_unit(n, unit, context):
                 problems += find("count_unit", f"'{n} {unit}' not in the source")
-        for t in dict.fromkeys(specific_terms(sentence)):
+        for t in dict.fromkeys(specific_terms(unit_symbols(sentence))):  # "140 terabytes" names its unit, TB
             if not is_number(t) and not self._names(t, ctx_stems, context):
                 problems += find("name_absent", f"'{t}' not in the source")
         if claimed and question and asks_value(question):

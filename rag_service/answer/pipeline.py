@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import time
@@ -79,12 +81,15 @@ class AnswerPipeline:
         self.retriever = retriever
         self.settings = settings
         self.llm = llm
+        key = settings.answer.fence_key
+        self.fence_key = key.encode() if key else secrets.token_bytes(16)
         self.checker = SupportChecker(retriever.index.embedder)
         self.grounding = GroundingChecker(retriever.index.embedder.is_common_word, Checks(settings.answer.checks_off))
         self.meter = EvidenceMeter(
             self.checker,
             self.grounding.tokenizer,
             settings.answer.extractive_lexical_weight,
+            settings.answer.list_chars,
             # through the index each time: its BM25 is rebuilt when another process writes (live index)
             knows=lambda stem: retriever.index.bm25.knows(stem),
             common=retriever.index.embedder.is_common_word,
@@ -168,12 +173,15 @@ class AnswerPipeline:
         """System + user messages; contexts are wrapped as quoted data with their numbers and labels."""
         from llama_index.core.llms import ChatMessage
 
-        fence = f"source-{secrets.token_hex(3)}"  # drawn per request: a source's text cannot close its fence
+        parts = [(n, prep.hits[n - 1].chunk.source.label(), _quote(text)) for n, text in self.contexts(prep)]
+        # keyed by a secret and the prompt's own text: a source's text cannot close its fence, and a run is repeatable;
+        # a fence some source happens to hold is drawn again
+        fence, salt = "", 0
+        while not fence or any(fence in text for _, _, text in parts):
+            message = repr((prep.question, parts, salt)).encode()
+            fence, salt = f"source-{hmac.new(self.fence_key, message, hashlib.sha256).hexdigest()[:6]}", salt + 1
         contexts = "\n\n".join(
-            prompts.CONTEXT.format(
-                n=str(n), label=prep.hits[n - 1].chunk.source.label(), text=_quote(text), fence=fence
-            )
-            for n, text in self.contexts(prep)
+            prompts.CONTEXT.format(n=str(n), label=label, text=text, fence=fence) for n, label, text in parts
         )
         question = prompts.QUESTION.format(contexts=contexts, question=prep.question, fence=fence)
         return [

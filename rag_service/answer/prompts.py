@@ -50,7 +50,7 @@ SYSTEM = Prompt(
 # A source sentence shown under a model's answer (quote.lead_quote)
 LEAD_QUOTE = Prompt("lead_quote", 'In the source\'s words: "{text}." [{n}]', frozenset({"text", "n"}))
 
-# Each source is fenced by a boundary drawn at random per request (pipeline.messages), so no text inside a source can
+# Each source is fenced by a boundary keyed by a secret (pipeline.messages), so no text inside a source can
 # close its fence and speak as the prompt (OWASP LLM01, indirect prompt injection)
 CONTEXT = Prompt("context", "[{n}] ({label}) <{fence}>\n{text}\n</{fence}>", frozenset({"n", "label", "text", "fence"}))
 

@@ -23,14 +23,19 @@ def extractive(sentences: list[Sentence], floor: float, holds: Callable[[str], b
     """The no-LLM answer: the ``n`` best sentences that pass the claim checks (``holds``: a quote that names another
     model than the one asked about answers nothing), best first, each with its key, one per line (a lower-case note
     line after a space would parse as part of the sentence before it). Only the first ``n`` * 3 are tried."""
-    lines = (line(s) for s in quotable(sentences, floor)[: 3 * n])
-    best = [line for line in lines if holds(line)][:n]
+    best: list[str] = []
+    quoted: set[tuple[int, int]] = set()  # (context, place) of every line quoted so far, items included
+    for s in quotable(sentences, floor)[: 3 * n]:
+        places = {(s.n, s.i), *((s.n, k) for k, _ in s.introduces)}
+        if len(best) < n and not places & quoted and holds(text := line(s)):  # no line is quoted twice
+            best.append(text)
+            quoted |= places
     return "\n".join(best) if best else prompts.REFUSAL
 
 
 def line(s: Sentence) -> str:
     """A quoted sentence as an answer line, with its key."""
-    return f"{s.text.rstrip('.')}. [{s.n}]"
+    return f"{s.quoted.rstrip('.')}. [{s.n}]"
 
 
 def first(sentences: list[Sentence], floor: float, holds: Callable[[str], bool], tries: int = 3) -> Sentence | None:
@@ -42,30 +47,32 @@ def first(sentences: list[Sentence], floor: float, holds: Callable[[str], bool],
 def lead_line(lead: Sentence, answer: str, tokenizer: Callable[[str], list[str]]) -> str | None:
     """The quote under a model's answer, unless the answer already says it (two thirds of its content words): a small
     model often answers from the right section but the wrong line."""
-    words = set(tokenizer(lead.text))
+    words = set(tokenizer(lead.text))  # the line itself: its items elaborate what it says
     if not words or len(words & set(tokenizer(answer))) >= 2 / 3 * len(words):
         return None
-    return prompts.LEAD_QUOTE.format(text=lead.text.rstrip(" ."), n=str(lead.n))
+    return prompts.LEAD_QUOTE.format(text=lead.quoted.rstrip(" ."), n=str(lead.n))
 
 
 def excerpts(sentences: list[Sentence], budget: int) -> dict[int, str]:
     """Context key -> the sentences of that context the prompt carries: the best-ranked first until ``budget``
-    characters are spent (a table row with its header row, a nested bullet with its parent bullet), each context's
-    in reading order, "..." where text was left out. The model answers from one or two sentences; the prefill of the
-    rest is what a reader waits for (bench/answer.py measures the budget against answer quality)."""
+    characters are spent (a table row with its header row, a nested bullet with its parent bullet, a line with what
+    it introduces), each context's in reading order, "..." where text was left out. The model answers from one or two
+    sentences; the prefill of the rest is what a reader waits for (bench/answer.py measures the budget against answer
+    quality)."""
     chosen: dict[int, dict[float, str]] = {}  # key -> place in reading order -> line
     spent = 0
     for s in sentences:
         parent = _parent(s)
         lines = chosen.setdefault(s.n, {})
-        cost = len(s.text) + (len(parent) if parent and parent not in lines.values() else 0)
+        new: dict[float, str] = {s.i: s.text, **dict(s.introduces)}
+        if parent and parent not in lines.values():
+            new[s.i - 0.5] = parent  # just above the sentence
+        cost = sum(len(text) for i, text in new.items() if i not in lines)
         if spent + cost > budget and spent:
             if not lines:
                 del chosen[s.n]
             continue  # a shorter sentence further down may still fit
-        if parent and parent not in lines.values():
-            lines[s.i - 0.5] = parent  # just above the sentence
-        lines[s.i] = s.text
+        lines.update(new)
         spent += cost
     out: dict[int, str] = {}
     for n, lines in sorted(chosen.items()):
@@ -81,6 +88,8 @@ def _parent(s: Sentence) -> str:
     """The line a sentence means nothing without: its table's header row, or the bullet it is nested under."""
     for line in reversed(s.frame.splitlines()):
         line = line.strip()
-        if line.startswith("|") or (LIST_MARKER.match(line) and not s.text.startswith("|")):
+        if line.startswith("|"):
             return line[:200]
+        if LIST_MARKER.match(line) and not s.text.startswith("|"):
+            return LIST_MARKER.sub("", line)[:200]  # as the sentence itself is written when it is chosen too
     return ""

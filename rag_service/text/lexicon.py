@@ -84,6 +84,9 @@ PART_LABELS = (
     "eq.",
     "algorithm",
 )
+# A unit spelled out, as its symbol: "140 gigabytes" and "140 GB" state one amount
+UNIT_NAMES = {"kilobyte": "KB", "megabyte": "MB", "gigabyte": "GB", "terabyte": "TB", "gibibyte": "GiB"}
+
 # Words that state an amount without digits ("two hidden layers", "a third"): an answer giving one gives a value
 AMOUNT_WORDS = (
     *list(ONES)[1:13],

@@ -42,6 +42,16 @@ def split_units(text: str) -> str:
     return re.sub(r"(\d)(?![eE][-+]?\d)([A-Za-z%×])", r"\1 \2", text)
 
 
+_UNIT_NAME = re.compile(rf"\b({'|'.join(lexicon.UNIT_NAMES)})s?\b")
+# a note-taker's "140g" (a lowercase g right after a number standing alone) is 140 GB: "5G", "t4g", "100 g" are not
+_SHORT_GB = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)g(?![\w]|\.\d)")
+
+
+def unit_symbols(text: str) -> str:
+    """A unit however written, as its symbol: "140 gigabytes" and "140g" -> "140 GB"."""
+    return _SHORT_GB.sub(r"\1 GB", _UNIT_NAME.sub(lambda m: lexicon.UNIT_NAMES[m.group(1)], text))
+
+
 # "50k words" is 50,000 words and "7 billion" is 7B: a scale word or letter multiplies its number ("$2m" is money;
 # a bare lowercase "m" may be metres or minutes and is left alone; "3b1b" is a name, no three billion)
 _SCALED = re.compile(

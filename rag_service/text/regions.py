@@ -30,6 +30,8 @@ class Region:
 
     sentence: str
     frame: str
+    block: int = 0  # which run of lines it is in (a blank line or a heading starts the next)
+    depth: int = -1  # the indent of its bullet; -1 for prose and table rows
 
     @property
     def text(self) -> str:
@@ -47,20 +49,23 @@ def regions(text: str) -> list[Region]:
     paragraph: list[str] = []  # the prose lines above the current one, up to a blank line or heading
     header = ""
     in_table = False
+    block = 0
     for raw in _URL.sub(" ", text).splitlines():
         line = raw.rstrip()
         if not line.strip() or line.lstrip().startswith("#"):
             parents, paragraph, in_table = [], [], False
+            block += 1
             continue
         if _TABLE_ROW.match(line) or (in_table and _TABLE_RULE.match(line)):
             if not in_table:
                 header, in_table = line, True
-                out.append(Region(line.strip(), ""))
+                out.append(Region(line.strip(), "", block))
             elif not _TABLE_RULE.match(line):
-                out.append(Region(line.strip(), header.strip()))
+                out.append(Region(line.strip(), header.strip(), block))
             continue
         in_table = False
         bullet = _BULLET.match(line)
+        depth = -1
         if bullet:
             depth = _indent(line)
             parents = [(d, p) for d, p in parents if d < depth]
@@ -79,6 +84,41 @@ def regions(text: str) -> list[Region]:
         before: list[str] = []  # a later sentence of a line reads on from the earlier ones
         for sentence in _SENTENCE.split(line.strip()):
             if sentence.strip():
-                out.append(Region(sentence.strip(), "\n".join(x for x in [frame, " ".join(before)] if x)))
+                out.append(Region(sentence.strip(), "\n".join(x for x in [frame, " ".join(before)] if x), block, depth))
                 before.append(sentence.strip())
+    return out
+
+
+def introduced(found: list[Region], limit: int) -> dict[int, tuple[tuple[int, str], ...]]:
+    """Place -> (place, text) of the lines a line introduces, up to ``limit`` characters (the first cut to fit): a
+    bullet, the lines nested under it; a line ending with a colon, the lines it frames, or when none, the lines after
+    it in its block not shallower than it ("The triad:" over a list). "RAG triad:" alone answers nothing. A code
+    fence ends them."""
+    out: dict[int, tuple[tuple[int, str], ...]] = {}
+    for i, r in enumerate(found):
+        colon = r.sentence.endswith(":")
+        if not limit or not (colon or r.depth >= 0):
+            continue
+
+        def framed(later: Region, sentence: str = r.sentence, colon: bool = colon) -> bool:
+            ends = [line for line in later.frame.splitlines() if line.endswith(sentence)]
+            return bool(ends) and (colon or bool(LIST_MARKER.match(ends[-1])))
+
+        nested = i + 1 < len(found) and framed(found[i + 1])
+        if not nested and not colon:
+            continue
+        items: list[tuple[int, str]] = []
+        for k in range(i + 1, len(found)):
+            later = found[k]
+            within = framed(later) if nested else later.block == r.block and later.depth >= r.depth
+            item = LIST_MARKER.sub("", f"{later.sentence} ").strip()  # "1." or ">" alone: a marker, no item
+            if not within or item.startswith("```"):
+                break
+            spent = sum(len(t) for _, t in items)
+            if items and spent + len(item) > limit:
+                break
+            if item:
+                items.append((k, item if len(item) <= limit else item[:limit].rsplit(" ", 1)[0] + " …"))
+        if items:
+            out[i] = tuple(items)
     return out

@@ -72,7 +72,7 @@ def chat(
                 hit = hits[event.data.n - 1]
                 source = linked(hit.chunk.source, services.settings).model_dump(mode="json", exclude_none=True)
                 yield _sse(
-                    "quote", {"text": event.data.text, "n": event.data.n, "chunk_id": hit.chunk.id, "source": source}
+                    "quote", {"text": event.data.quoted, "n": event.data.n, "chunk_id": hit.chunk.id, "source": source}
                 )
             elif event.kind == "token":
                 yield _sse("token", {"text": event.data})
