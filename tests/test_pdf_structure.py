@@ -174,6 +174,11 @@ def test_clip_keeps_the_matched_span() -> None:
     out = clip(text, (a, a + 4), 100)
     assert "w200" in out and len(out) <= 100 and not out.startswith(" ")
     assert clip("short", None, 100) == "short"
+    # cut inside a bullet's indent, the bullet keeps its depth (its siblings are not read as its children)
+    note = "* intro line that runs on\n" * 8 + "    * Top-K: picks the k best\n        * smaller K\n    * Top-P: p"
+    i = note.index("Top-K")
+    out = clip(note, (i, len(note)), len(note) - i + 4)  # the cut falls on the bullet's marker
+    assert out.startswith("    * Top-K") and out.endswith("* Top-P: p"), repr(out)
 
 
 def test_a_pdf_without_headings_keeps_its_text(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from rag_service.index.store import HybridIndex
 from rag_service.types import Chunk, ScoredChunk
 
+_INDENT = re.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)])[ \t]*)?")  # a line's indent and list marker
+
 # How far (in chunks) a window may reach either side of its hit; the character budget usually stops it first.
 _REACH = 4
 
@@ -84,14 +86,19 @@ def clip(text: str, span: tuple[int, int] | None, limit: int) -> str:
     start, end = span or (0, 0)
     a = max(0, min(start - max(0, limit - (end - start)) // 2, len(text) - limit))
     b = min(len(text), a + max(limit, end - a))
-    if a > 0 and " " in text[a:b]:
+    # a cut inside a line's indent or list marker starts at the line: a note's bullet keeps its depth, so its parent
+    # is still read as its parent (a list cut mid-way would make its first bullet the parent of its siblings)
+    line_start = text.rfind("\n", 0, a) + 1
+    if a > 0 and a - line_start <= 40 and _INDENT.fullmatch(text[line_start:a]):
+        a = line_start
+    elif a > 0 and " " in text[a:b]:
         a = text.index(" ", a) + 1
     if b < len(text) and not text[b].isspace():
         # cut at a word boundary, never inside the span: back to the last space after it, else on to the next one
         back = max(text.rfind(" ", a, b), text.rfind("\n", a, b))
         ahead = re.search(r"\s", text[b:])
         b = back if back >= end else b + ahead.start() if ahead else len(text)
-    return text[a:b].strip()
+    return text[a:b].strip() if a != line_start else text[a:b].rstrip()
 
 
 def _grow(
