@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -144,7 +144,7 @@ class EvidenceMeter:
     def sentences(self, frame: Frame, hits: list[ScoredChunk], limit: int = 4) -> list[Sentence]:
         """The sentences of the first ``limit`` contexts, best match first. A note's sentence keeps its parent
         bullets or table header (regions.py); a paper's text is prose, split into sentences."""
-        found: list[tuple[int, str, str, str, bool, int, tuple[tuple[int, str], ...]]] = []
+        found: list[Sentence] = []  # measured below, once every sentence is known (one embedding call)
         for n, hit in enumerate(hits[:limit], start=1):
             src = hit.chunk.source
             heading = " › ".join([*([src.title] if src.title else []), *(src.heading_path or [])])
@@ -164,17 +164,16 @@ class EvidenceMeter:
                 own = src.type == "note" and bool(lexicon.OWN_WORK.search(f"{heading}\n{lead}\n{above}\n{sent}"))
                 clean = LIST_MARKER.sub("", sent).strip()
                 if len(clean.split()) >= 3 and not clean.rstrip(" .").endswith("?"):  # a question answers nothing
-                    found.append((n, clean, heading, above, own, i, items.get(i, ())))
+                    found.append(Sentence(n, clean, heading, 0.0, 0.0, above, own, i, items.get(i, ())))
         if not found:
             return []
-        vecs = self.checker.embed([frame.text] + [f[1] for f in found])
+        vecs = self.checker.embed([frame.text] + [s.text for s in found])
         sims = vecs[1:] @ vecs[0]
         asked = set(frame.content)
         out = []
-        for (n, text, heading, above, own, i, under), cos in zip(found, sims, strict=True):
-            held = self._stems(f"{text} {heading}")
-            share = len(asked & held) / len(asked) if asked else 0.0
-            out.append(Sentence(n, text, heading, float(cos), share, above, own, i, under))
+        for s, cos in zip(found, sims, strict=True):
+            held = self._stems(f"{s.text} {s.heading}")
+            out.append(replace(s, cosine=float(cos), share=len(asked & held) / len(asked) if asked else 0.0))
         return sorted(out, key=lambda s: -(s.cosine + self.lexical_weight * s.share))
 
     def _stems(self, text: str) -> set[str]:

@@ -83,9 +83,13 @@ def numbers(text: str) -> set[str]:
 
 
 # capitalised, as a document names its parts ("Table 5", "Tables 3", "Fig. 2"): "a table 10 times larger" is an amount
-_LABELS = "|".join(re.escape(w.capitalize()).replace(r"\.", r"s?\.") if "." in w else re.escape(w.capitalize()) + "s?"
-                   for w in lexicon.PART_LABELS)  # fmt: skip
-_PART_LABEL = re.compile(rf"\b(?:{_LABELS})\s*\(?[A-Z]?\d+(?:\.\d+)*\)?")
+def _label(word: str) -> str:
+    """A part label as a document writes it, capitalised, with its plural: "Table" / "Tables", "Fig." / "Figs."."""
+    escaped = re.escape(word.capitalize())
+    return escaped.replace(r"\.", r"s?\.") if "." in word else f"{escaped}s?"
+
+
+_PART_LABEL = re.compile(rf"\b(?:{'|'.join(map(_label, lexicon.PART_LABELS))})\s*\(?[A-Z]?\d+(?:\.\d+)*\)?")
 
 
 def stated_numbers(text: str) -> set[str]:

@@ -100,17 +100,13 @@ def introduced(found: list[Region], limit: int) -> dict[int, tuple[tuple[int, st
         if not limit or not (colon or r.depth >= 0):
             continue
 
-        def framed(later: Region, sentence: str = r.sentence, colon: bool = colon) -> bool:
-            ends = [line for line in later.frame.splitlines() if line.endswith(sentence)]
-            return bool(ends) and (colon or bool(LIST_MARKER.match(ends[-1])))
-
-        nested = i + 1 < len(found) and framed(found[i + 1])
+        nested = i + 1 < len(found) and _framed(found[i + 1], r.sentence, colon)
         if not nested and not colon:
             continue
         items: list[tuple[int, str]] = []
         for k in range(i + 1, len(found)):
             later = found[k]
-            within = framed(later) if nested else later.block == r.block and later.depth >= r.depth
+            within = _framed(later, r.sentence, colon) if nested else later.block == r.block and later.depth >= r.depth
             item = LIST_MARKER.sub("", f"{later.sentence} ").strip()  # "1." or ">" alone: a marker, no item
             if not within or item.startswith("```"):
                 break
@@ -122,3 +118,10 @@ def introduced(found: list[Region], limit: int) -> dict[int, tuple[tuple[int, st
         if items:
             out[i] = tuple(items)
     return out
+
+
+def _framed(later: Region, sentence: str, colon: bool) -> bool:
+    """``later`` stands under ``sentence``: a line of its frame ends with it, and that line is a bullet (any line,
+    after a colon: the rest of its paragraph)."""
+    ends = [line for line in later.frame.splitlines() if line.endswith(sentence)]
+    return bool(ends) and (colon or bool(LIST_MARKER.match(ends[-1])))
