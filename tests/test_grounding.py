@@ -25,6 +25,8 @@ def test_numbers_are_normalised() -> None:
     assert numbers("50k words") == numbers("50,000 words") == numbers("50 thousand words") == {"50000"}
     assert numbers("cost $2m") == numbers("cost 2 million") == {"2000000"} and numbers("30m") == {"30"}
     assert numbers("llma 2 70b") == numbers("Llama 2 70B") == {"2", "70000000000"}
+    assert numbers("the 175-billion-parameter model") == numbers("the 175B model") == {"175000000000"}
+    assert numbers("GPT-3-b") == {"3"}  # a hyphen joins a scale word only
     # a power of ten: a PDF flattens the superscript of 10^-2 to "10−2" (Unicode minus); an ASCII "10-20" is a range
     assert numbers("α = 10−2") == numbers("alpha = 10^-2") == numbers("10^{-2}") == numbers("1e-2") == {"0.01"}
     assert numbers("5 x 10^-3") == {"0.005"} and numbers("10^9") == numbers("1,000,000,000") == {"1000000000"}
@@ -363,7 +365,11 @@ def test_names_written_another_way_still_match_but_other_names_do_not() -> None:
     assert not _written_as("Mistral", "TensorRT on Mixtral 8x7b")  # a different model, one letter apart
     assert not _written_as("GPT-5", "GPT-3 has 5 of them")
     assert _written_as("3b1b", "### Neural Network, 3Blue1Brown")  # a name by its parts' initials
-    assert not _written_as("BNN", "a Blue Neural Network")  # never the initials of separate words
+    # a proper name written out in capitalised words goes by its initials; separate everyday words never do
+    assert _written_as("HF", "Models › Series › Hugging Face LLM Course")
+    assert _written_as("RL", "trained with Reinforcement Learning from human feedback")
+    assert not _written_as("BNN", "a blue neural network")
+    assert not _written_as("HF", "the hidden features")
     assert not _written_as("3b2b", "### Neural Network, 3Blue1Brown")  # digits are kept whole
 
 
@@ -429,6 +435,19 @@ def test_a_number_is_checked_where_the_notes_state_it() -> None:
     assert g.unbound_numbers("A temperature of 0.7 is recommended for classification.", [sampling], asked) != []
     asked = "What temperature is recommended for creative use?"
     assert g.unbound_numbers("A temperature of 0.7 is recommended for creative use.", [sampling], asked) == []
+    # an amount the question gave binds the value too: 26 GB is stated of a 13B model, not of the 70B one asked
+    memory = _note(
+        "* the weights file of a 13 billion parameter model takes 26 GB\n"
+        "* a model is two files, its weights and the code that runs them\n    * 70b parameters (140g in size)",
+        ["memory management"],
+    )
+    asked = "How many GB is the weights file for a 70 billion parameter model?"
+    assert g.unbound_numbers("The weights file for a 70 billion parameter model is 26 GB.", [memory], asked) != []
+    assert g.unbound_numbers("The weights file for a 70 billion parameter model is 140 GB.", [memory], asked) == []
+    # a name's digits are no amount the question gave: GPT-3's 3 need not stand beside its value
+    row = _note("| Model | Context window (tokens) |\n| --- | --- |\n| GPT3 | 2048 |", ["Models"])
+    asked = "What is the context window of GPT-3?"
+    assert g.unbound_numbers("GPT-3 has a context window of 2048 tokens.", [row], asked) == []
     # a line's clauses and sentences read on from each other: "HuggingFace" frames the 5e-7 after the ";"
     dpo = _note(
         "Experiments of 09/04/2024:\nDPO with HuggingFace Trainer: use gradient accumulating = 4; lower the learning"

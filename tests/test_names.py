@@ -6,7 +6,7 @@ import pytest
 
 from rag_service.app import build_services
 from rag_service.index.store import HybridIndex
-from rag_service.text.names import coined_names
+from rag_service.text.names import author_names, coined_names
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,33 @@ def test_coined_names_come_from_the_coining_phrase_only() -> None:
     # a name with a digit would bring a number the page does not state; a name far after the phrase is not coined
     assert coined_names("We introduce GPT-4.") == ()
     assert coined_names("In this paper we introduce a new parameterization of the reward model in RLHF.") == ()
+
+
+def test_a_paper_card_byline_gives_its_authors() -> None:
+    card = "Ashish Vaswani, Noam Shazeer, Łukasz Kaiser and Illia Polosukhin\nThe dominant sequence models ..."
+    assert author_names(card) == ("Vaswani", "Shazeer", "Kaiser", "Polosukhin")
+    # a card with no byline opens with its abstract: no sentence of it is read as a list of people
+    assert author_names("While Large Language Models, and Transformers in general, are good\nAt") == ()
+    assert author_names("Attention Is All You Need") == ()
+
+
+def test_a_paper_page_is_by_its_authors(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag_service.answer.pipeline import AnswerPipeline
+    from tests.fakes import scripted
+
+    question = "What value of label smoothing did the Vaswani et al. paper use?"
+    model = AnswerPipeline(pipeline.retriever, pipeline.settings, scripted(lambda prompt: ""))
+    prep = model.prepare(question, [])
+    n, hit = next((i, h) for i, h in enumerate(prep.hits, start=1) if "label smoothing of value" in h.chunk.text)
+    assert "Vaswani" not in hit.chunk.index_text  # the page never names its authors
+    sentence = f"The Vaswani et al. paper used label smoothing of value 0.1. [{n}]"
+    bare = AnswerPipeline(pipeline.retriever, pipeline.settings, scripted(lambda prompt: ""))
+    bare.verifier.paper_cards = None  # the fault: no card, no authors, and the right value is refused
+    assert bare.finish(prep, sentence, {}).refused
+    answer = model.finish(prep, sentence, {})
+    assert not answer.refused and "0.1" in answer.answer
+    # the authors bring no number
+    assert model.finish(prep, f"The Vaswani et al. paper used label smoothing of value 0.3. [{n}]", {}).refused
 
 
 def test_every_shipped_paper_card_coins_the_name_its_pages_go_by(full_index: HybridIndex) -> None:

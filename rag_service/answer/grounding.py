@@ -15,6 +15,7 @@ from rag_service.index.bm25 import Tokenizer
 from rag_service.text import lexicon
 from rag_service.text.names import specific_terms, written_as
 from rag_service.text.numbers import (
+    is_amount_word,
     is_number,
     normalise_number,
     numbers,
@@ -170,12 +171,15 @@ class GroundingChecker:
                 for w in shared - _GENERIC - self._name_stems(sentence)
                 if len(w) > 1
                 and not w[:1].isdigit()
+                and not is_amount_word(surface.get(w, w))  # "70 billion": part of the amount, not its subject
                 and (not lacking([w], said_stems) or not self._everyday(surface.get(w, w)))
             }
+        # an amount the question gave that the sentence repeats ("a 70B model needs ...") is what its value is of
+        given = numbers(plain) & numbers(question)  # (not a name's digits: GPT-3's 3)
         problems = []
         for n in sorted(claimed):
             places = [p for p, sent in located if n in numbers(sent)]
-            if places and not any(self._bound(subject, names, p) for p in places):
+            if places and not any(self._bound(subject, names, p) and given <= numbers(p) for p in places):
                 problems += self.checks.find("number_place", f"number {n} is stated of something else")
         return problems
 

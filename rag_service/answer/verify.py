@@ -12,13 +12,13 @@ from rag_service.answer.cite import CitedSentence, SupportChecker, cited_sentenc
 from rag_service.answer.grounding import GroundingChecker
 from rag_service.answer.payload import foreign
 from rag_service.answer.values import is_number_dump
-from rag_service.text.names import coined_names, specific_terms
+from rag_service.text.names import author_names, coined_names, specific_terms
 from rag_service.text.numbers import gives_a_value, is_number, numbers
 from rag_service.text.regions import LIST_MARKER
 from rag_service.types import ScoredChunk
 
 Dropped = tuple[str, Finding]  # a sentence taken out of an answer, and why
-Coined = dict[str, tuple[str, ...]]  # paper id -> the names it coins
+Coined = dict[str, tuple[str, ...]]  # paper id -> the names every page of it carries (coined, its authors)
 
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have)\b", re.I)
 # a reference in parentheses: "(Aghajanyan et al., 2020)", "(Wei and Zhou, 2022)", "(2023)"
@@ -40,22 +40,22 @@ class Verifier:
         self.checker = checker
         self.grounding = grounding
         self.threshold = support_threshold
-        self.paper_cards = paper_cards  # paper id -> card, read for the names a paper coins; None: no such names
+        self.paper_cards = paper_cards  # paper id -> card, read for the names a paper coins and its authors
         # a copy: one context holds this share of a sentence's words while what it cites holds at most cited_share
         self.copy_share, self.cited_share = 0.9, 0.6
 
     def coined(self, hits: list[ScoredChunk]) -> Coined:
-        """Paper id -> the names it coins, for the papers among the hits: read once per answer, not per sentence."""
+        """Paper id -> the names it coins and its authors, for the papers among the hits: read once per answer."""
         if self.paper_cards is None:
             return {}
         cards = self.paper_cards()
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
-        return {p: coined_names(cards[p]) for p in papers if p and p in cards}
+        return {p: coined_names(cards[p]) + author_names(cards[p]) for p in papers if p and p in cards}
 
     def _headed(self, hits: list[ScoredChunk], coined: Coined) -> str:
         """The contexts as indexed, heading path or paper title first (a claim may name what only the heading says);
-        a cited paper page also carries the names its paper coins and the question's names its window holds beyond
-        the clipped part, names only: they bring no number."""
+        a cited paper page also carries the names its paper coins, its authors and the question's names its window
+        holds beyond the clipped part, names only: they bring no number."""
         text = "\n".join(h.chunk.index_text for h in hits)
         papers = dict.fromkeys(h.chunk.source.paper_id for h in hits if h.chunk.source.type == "paper")
         names = [n for p in papers if p in coined for n in coined[p]] + [n for h in hits for n in h.window_names]

@@ -40,6 +40,16 @@ def coined_names(card: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+@lru_cache(maxsize=256)
+def author_names(card: str) -> tuple[str, ...]:
+    """The surnames of a paper card's byline (its first line, "Ashish Vaswani, Noam Shazeer, ..."): every page of a
+    paper is by its authors, so "the Vaswani et al. paper" names each page. Empty unless the line reads as a list of
+    at least two people's names (a card with no byline opens with its abstract)."""
+    parts = [p.strip() for p in re.split(r",|\band\b", card.split("\n", 1)[0]) if p.strip()]
+    people = [w[-1] for p in parts if len(w := p.split()) <= 4 and all(x[0].isupper() for x in w)]
+    return tuple(dict.fromkeys(people)) if len(people) >= 2 and len(people) >= len(parts) - 1 else ()
+
+
 def specific_terms(text: str) -> list[str]:
     """Names a question or claim hinges on: words with a capital after the first letter or a digit (QLoRA, GPT-3,
     Mistral-7B), all-caps words (BLEU, ROUGE-L), and capitalised words not opening a sentence."""
@@ -80,6 +90,14 @@ def written_as(name: str, context: str) -> bool:
     # a name's initials, digits kept whole ("3b1b" for 3Blue1Brown); within one name only: initials of any run of
     # words would match a random three-letter name somewhere in a long context
     forms |= {"".join(p[0] if p[0].isalpha() else p for p in _PARTS.findall(t)).lower() for t in terms}
+    # and a proper name written out in capitalised words: "HF" for "Hugging Face", "RL" for "Reinforcement Learning"
+    caps = [t[:1].isupper() and t[1:2].islower() for t in terms]
+    forms |= {
+        "".join(t[0] for t in terms[i : i + k]).lower()
+        for k in (2, 3, 4)
+        for i in range(len(terms) - k + 1)
+        if all(caps[i : i + k])
+    }
     forms |= {f[:-1] for f in forms if f.endswith("s")}
     word = re.sub(r"[^a-z0-9]", "", name.lower())
     forms = {f for f in forms if len(f) >= 3 or f == word}  # an initialism of fewer than 3 letters matches anything

@@ -52,10 +52,12 @@ def unit_symbols(text: str) -> str:
     return _SHORT_GB.sub(r"\1 GB", _UNIT_NAME.sub(lambda m: lexicon.UNIT_NAMES[m.group(1)], text))
 
 
-# "50k words" is 50,000 words and "7 billion" is 7B: a scale word or letter multiplies its number ("$2m" is money;
-# a bare lowercase "m" may be metres or minutes and is left alone; "3b1b" is a name, no three billion)
+# "50k words" is 50,000 words and "7 billion" (or "7-billion-parameter") is 7B: a scale word or letter multiplies its
+# number ("$2m" is money; a bare lowercase "m" may be metres or minutes and is left alone; "3b1b" is a name, no three
+# billion)
 _SCALED = re.compile(
-    r"(?<![\w.])(\$?)(\d+(?:[.,]\d+)*)\s?(k|K|M|B|b|bn|T|thousand|million|billion|trillion|m(?=\W|$))(?![A-Za-z0-9])"
+    r"(?<![\w.])(\$?)(\d+(?:[.,]\d+)*)(?:\s?|-(?=[a-z]{7}))(k|K|M|B|b|bn|T|thousand|million|billion|trillion|m(?=\W|$))"
+    r"(?![A-Za-z0-9])"
 )
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12}
 _SCALE["trillion"] = 1e12
@@ -105,6 +107,11 @@ def is_number(text: str) -> bool:
 
 
 _NUMBER_WORDS = re.compile(rf"\b(?:{'|'.join(lexicon.AMOUNT_WORDS)})\b", re.I)
+
+
+def is_amount_word(word: str) -> bool:
+    """The word states (part of) an amount: "billion", "twelve", "half"."""
+    return _NUMBER_WORDS.fullmatch(word) is not None
 
 
 _SPELLED = re.compile(
