@@ -179,7 +179,9 @@ class GroundingChecker:
         problems = []
         for n in sorted(claimed):
             places = [p for p, sent in located if n in numbers(sent)]
-            if places and not any(self._bound(subject, names, p) and given <= numbers(p) for p in places):
+            if places and not any(
+                self._bound(subject, names, p) and (not given or given <= numbers(p)) for p in places
+            ):
                 problems += self.checks.find("number_place", f"number {n} is stated of something else")
         return problems
 

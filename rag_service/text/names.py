@@ -84,6 +84,22 @@ def written_as(name: str, context: str) -> bool:
     """The context writes the name another way a note-taker would: without separators or case, in the singular, by
     its parts' initials, or with one letter dropped (a name of five letters or more, never a digit: a digit or a
     substituted letter makes another model)."""
+    word = re.sub(r"[^a-z0-9]", "", name.lower())
+    written = _forms(context)
+
+    def held(form: str) -> bool:  # an initialism of fewer than 3 letters matches anything, unless it is the name
+        return form in written and (len(form) >= 3 or form == word)
+
+    if held(word) or held(word.removesuffix("s")):
+        return True
+    # one letter dropped, never a digit: "llama2" is written "llma 2"; GPT-3 never becomes GPT-5
+    letters = sum(c.isalpha() for c in word)
+    return letters >= 5 and any(held(word[:i] + word[i + 1 :]) for i in range(len(word)) if word[i].isalpha())
+
+
+@lru_cache(maxsize=256)
+def _forms(context: str) -> frozenset[str]:
+    """The ways a context writes its names, lowercased: each once, for every name a check looks up in it."""
     terms = [m.group() for m in _TERM.finditer(context)]
     tokens = [re.sub(r"[^a-z0-9]", "", t.lower()) for t in terms]
     forms = set(tokens) | {a + b for a, b in zip(tokens, tokens[1:], strict=False)}  # "llma 2" is "llma2"
@@ -98,11 +114,4 @@ def written_as(name: str, context: str) -> bool:
         for i in range(len(terms) - k + 1)
         if all(caps[i : i + k])
     }
-    forms |= {f[:-1] for f in forms if f.endswith("s")}
-    word = re.sub(r"[^a-z0-9]", "", name.lower())
-    forms = {f for f in forms if len(f) >= 3 or f == word}  # an initialism of fewer than 3 letters matches anything
-    if word in forms or word.removesuffix("s") in forms:
-        return True
-    # one letter dropped, never a digit: "llama2" is written "llma 2"; GPT-3 never becomes GPT-5
-    letters = sum(c.isalpha() for c in word)
-    return letters >= 5 and any(word[:i] + word[i + 1 :] in forms for i in range(len(word)) if word[i].isalpha())
+    return frozenset(forms | {f[:-1] for f in forms if f.endswith("s")})
